@@ -1,0 +1,33 @@
+"""Build the SQLite database from data/ into the wheel (or, for an editable install, beside the
+sources), so an installed caj answers with no network and nothing to build on first use."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+
+class CajDatabaseHook(BuildHookInterface):
+    def initialize(self, version: str, build_data: dict) -> None:
+        root = Path(self.root)
+        sys.path.insert(0, str(root / "src"))
+        from caj.build import build
+        from caj.load import load
+
+        ds = load(root / "data")
+        if ds.problems and version == "editable":
+            # a checkout mid-edit still installs; `caj build` or a reinstall makes the database
+            print(f"caj: data/ has {len(ds.problems)} problem(s); no database built", file=sys.stderr)
+            return
+        if ds.problems:
+            lines = "\n".join(str(p) for p in ds.problems[:20])
+            raise RuntimeError(f"data/ does not validate:\n{lines}")
+        if version == "editable":
+            build(ds, root / "src" / "caj" / "caj.db")
+            return
+        out = Path(tempfile.mkdtemp(prefix="caj-wheel-")) / "caj.db"
+        build(ds, out)
+        build_data["force_include"][str(out)] = "caj/caj.db"

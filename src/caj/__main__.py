@@ -1,0 +1,3 @@
+from caj.cli import main
+
+main()

@@ -1,0 +1,340 @@
+"""Turn validated records into the SQLite database the commands read.
+
+The build is deterministic (same data in, same bytes out when SOURCE_DATE_EPOCH is set) and
+total: it writes a temporary file beside the target and moves it into place only when complete,
+so a failed or killed build never leaves a broken database where a good one was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from caj import SCHEMA_VERSION, __version__, dates
+from caj.load import Dataset
+from caj.models import SCALE_FACTOR, Fact
+from caj.text import fold
+
+DOCUMENT_KINDS = {"analysis"}
+
+
+class BuildError(Exception):
+    pass
+
+
+def build(ds: Dataset, out: Path) -> dict:
+    """Write `ds` to `out` atomically; return the build metadata."""
+    if ds.problems:
+        raise BuildError(f"{len(ds.problems)} problem(s) in the data; run `caj validate`")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        meta = write(ds, Path(tmp))
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return meta
+
+
+def write(ds: Dataset, path: Path) -> dict:
+    path.unlink(missing_ok=True)
+    db = sqlite_utils.Database(str(path))
+    db.conn.execute("PRAGMA journal_mode=OFF")  # a temporary file: nothing to roll back into
+    db.conn.execute("PRAGMA synchronous=OFF")
+    with db.conn:
+        _create_schema(db)
+        _insert(db, ds)
+    _finish(db)
+    meta = _meta(ds)
+    db["meta"].insert_all(({"key": k, "value": v} for k, v in meta.items()), pk="key")
+    db.conn.execute("VACUUM")
+    db.close()
+    return meta
+
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources (
+  id TEXT PRIMARY KEY, title TEXT NOT NULL, publisher TEXT NOT NULL, author TEXT, date TEXT,
+  url TEXT, kind TEXT NOT NULL, reliability TEXT NOT NULL, n_facts INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE topics (id TEXT PRIMARY KEY, label TEXT NOT NULL);
+CREATE TABLE entities (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, iso2 TEXT, iso3 TEXT,
+  country TEXT REFERENCES entities(id), note TEXT, aliases TEXT NOT NULL);
+CREATE TABLE names (
+  norm TEXT NOT NULL, name TEXT NOT NULL, target TEXT NOT NULL, target_kind TEXT NOT NULL,
+  PRIMARY KEY (target_kind, norm, target));
+CREATE TABLE facts (
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, kind TEXT NOT NULL, date TEXT NOT NULL,
+  date_display TEXT NOT NULL, earliest TEXT NOT NULL, latest TEXT NOT NULL,
+  precision TEXT NOT NULL, date_basis TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
+  status TEXT NOT NULL, topics TEXT NOT NULL, countries TEXT NOT NULL,
+  n_citations INTEGER NOT NULL, corroborated INTEGER NOT NULL, disputed INTEGER NOT NULL,
+  refined INTEGER NOT NULL, sources TEXT NOT NULL, sources_json TEXT NOT NULL);
+CREATE TABLE fact_topics (
+  fact_id TEXT NOT NULL REFERENCES facts(id), topic_id TEXT NOT NULL REFERENCES topics(id),
+  PRIMARY KEY (topic_id, fact_id));
+CREATE TABLE fact_entities (
+  fact_id TEXT NOT NULL REFERENCES facts(id), entity_id TEXT NOT NULL REFERENCES entities(id),
+  role TEXT NOT NULL, PRIMARY KEY (entity_id, fact_id, role));
+CREATE TABLE fact_countries (
+  fact_id TEXT NOT NULL REFERENCES facts(id), entity_id TEXT NOT NULL REFERENCES entities(id),
+  PRIMARY KEY (entity_id, fact_id));
+CREATE TABLE citations (
+  fact_id TEXT NOT NULL REFERENCES facts(id), n INTEGER NOT NULL,
+  source_id TEXT NOT NULL REFERENCES sources(id), locator TEXT NOT NULL, stance TEXT NOT NULL,
+  value TEXT, date TEXT, note TEXT, PRIMARY KEY (fact_id, n));
+CREATE TABLE oda (
+  fact_id TEXT PRIMARY KEY REFERENCES facts(id), donor TEXT NOT NULL REFERENCES entities(id),
+  recipient TEXT NOT NULL REFERENCES entities(id), year INTEGER NOT NULL,
+  year_basis TEXT NOT NULL, amount REAL NOT NULL, currency TEXT NOT NULL, scale TEXT NOT NULL,
+  factor REAL NOT NULL, measure TEXT NOT NULL, flow_type TEXT, value_stated TEXT NOT NULL);
+CREATE TABLE projects (
+  fact_id TEXT PRIMARY KEY REFERENCES facts(id), name TEXT NOT NULL,
+  country TEXT NOT NULL REFERENCES entities(id), sector TEXT NOT NULL REFERENCES topics(id),
+  capacity_value REAL, capacity_unit TEXT, finance_amount REAL, finance_currency TEXT,
+  finance_scale TEXT, finance_ceiling INTEGER, finance_instrument TEXT,
+  japanese_partners TEXT NOT NULL, local_partners TEXT NOT NULL, funders TEXT NOT NULL);
+CREATE TABLE figures (
+  fact_id TEXT PRIMARY KEY REFERENCES facts(id), quantity TEXT NOT NULL, value REAL NOT NULL,
+  unit TEXT NOT NULL, qualifier TEXT);
+CREATE TABLE fx (year INTEGER PRIMARY KEY, jpy_per_usd REAL NOT NULL,
+  source_id TEXT NOT NULL REFERENCES sources(id));
+CREATE TABLE search_docs (
+  rowid INTEGER PRIMARY KEY, doc_kind TEXT NOT NULL, ref TEXT NOT NULL, title TEXT NOT NULL,
+  body TEXT NOT NULL);
+"""
+
+INDEXES = """
+CREATE INDEX idx_facts_order ON facts (earliest, latest, seq);
+CREATE INDEX idx_facts_kind ON facts (kind, earliest);
+CREATE INDEX idx_facts_status ON facts (status);
+CREATE INDEX idx_fact_topics_fact ON fact_topics (fact_id);
+CREATE INDEX idx_fact_entities_fact ON fact_entities (fact_id);
+CREATE INDEX idx_fact_countries_fact ON fact_countries (fact_id);
+CREATE INDEX idx_citations_source ON citations (source_id);
+CREATE INDEX idx_oda_year ON oda (year, recipient);
+CREATE INDEX idx_oda_recipient ON oda (recipient, year);
+CREATE INDEX idx_projects_country ON projects (country, sector);
+CREATE INDEX idx_projects_sector ON projects (sector);
+CREATE INDEX idx_names_norm ON names (norm);
+CREATE VIEW v_timeline AS
+  SELECT f.* FROM facts f ORDER BY f.earliest, f.latest, f.seq;
+CREATE VIEW v_oda AS
+  SELECT f.id, f.date, f.date_display, f.title, f.status, f.sources, f.sources_json, f.disputed,
+         f.corroborated, f.earliest, f.seq, o.*
+  FROM oda o JOIN facts f ON f.id = o.fact_id;
+CREATE VIEW v_projects AS
+  SELECT f.id, f.date, f.date_display, f.status, f.summary, f.sources, f.sources_json,
+         f.disputed, f.corroborated, f.earliest, f.seq, p.*
+  FROM projects p JOIN facts f ON f.id = p.fact_id;
+CREATE VIEW v_conflicts AS
+  SELECT c.*, f.date AS fact_date, f.title, f.seq FROM citations c JOIN facts f ON f.id = c.fact_id
+  WHERE c.fact_id IN (SELECT fact_id FROM citations WHERE stance IN ('contradicts', 'refines'));
+"""
+
+
+def _create_schema(db: sqlite_utils.Database) -> None:
+    db.conn.executescript(SCHEMA)
+
+
+def _finish(db: sqlite_utils.Database) -> None:
+    db.conn.executescript(INDEXES)
+    db["search_docs"].enable_fts(
+        ["title", "body"], fts_version="FTS5", tokenize="porter unicode61 remove_diacritics 2"
+    )
+    db["search_docs_fts"].optimize()
+    db.conn.execute("ANALYZE")
+
+
+def _insert(db: sqlite_utils.Database, ds: Dataset) -> None:
+    facts = sorted(ds.facts.values(), key=_order)
+    counts = _source_counts(facts)
+    db["sources"].insert_all(
+        ({**s.model_dump(), "n_facts": counts.get(s.id, 0)} for s in _by_id(ds.sources))
+    )
+    db["topics"].insert_all({"id": t.id, "label": t.label} for t in _by_id(ds.topics))
+    db["entities"].insert_all(_entity_rows(ds))
+    db["names"].insert_all(_name_rows(ds))
+    if ds.fx:
+        rows = ({"year": y, "jpy_per_usd": r, "source_id": "wb-wdi-fx"} for y, r in sorted(ds.fx.items()))
+        db["fx"].insert_all(rows)
+    _insert_facts(db, ds, facts)
+    db["search_docs"].insert_all(entity_search_rows(ds, start=len(facts) + 1))
+
+
+def _by_id(table: dict) -> list:
+    return [table[k] for k in sorted(table)]
+
+
+def _order(fact: Fact) -> tuple:
+    lo, hi = dates.bounds(fact.date)
+    return (lo, hi, fact.id)
+
+
+def _source_counts(facts: Iterable[Fact]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for fact in facts:
+        for sid in {c.source for c in fact.citations}:
+            counts[sid] = counts.get(sid, 0) + 1
+    return counts
+
+
+def _entity_rows(ds: Dataset) -> Iterator[dict]:
+    for e in _by_id(ds.entities):
+        row = e.model_dump(exclude={"aliases"})
+        yield {**row, "aliases": "; ".join(e.aliases)}
+
+
+def _name_rows(ds: Dataset) -> Iterator[dict]:
+    seen = set()
+    for kind, table in (("entity", ds.entities), ("topic", ds.topics)):
+        for rec in _by_id(table):
+            label = getattr(rec, "name", None) or rec.label
+            extra = [getattr(rec, "iso2", None), getattr(rec, "iso3", None)]
+            for name in [rec.id, label, *rec.aliases, *extra]:
+                key = (kind, fold(name or ""), rec.id)
+                if name and key[1] and key not in seen:
+                    seen.add(key)
+                    yield {"norm": key[1], "name": name, "target": rec.id, "target_kind": kind}
+
+
+def _insert_facts(db: sqlite_utils.Database, ds: Dataset, facts: list[Fact]) -> None:
+    tables: dict[str, list[dict]] = {}
+    for seq, fact in enumerate(facts, start=1):
+        for table, row in fact_rows(ds, fact, seq):
+            tables.setdefault(table, []).append(row)
+    order = ["facts", "fact_topics", "fact_entities", "fact_countries", "citations", "oda",
+             "projects", "figures", "search_docs"]
+    for table in order:
+        if tables.get(table):
+            db[table].insert_all(tables[table], batch_size=1000)
+
+
+def fact_rows(ds: Dataset, fact: Fact, seq: int) -> Iterator[tuple[str, dict]]:
+    """Every row one fact contributes, table by table."""
+    yield "facts", _fact_row(ds, fact, seq)
+    for t in dict.fromkeys(fact.topics):
+        yield "fact_topics", {"fact_id": fact.id, "topic_id": t}
+    for link in dict.fromkeys(fact.entities):
+        yield "fact_entities", {"fact_id": fact.id, "entity_id": link.entity, "role": link.role}
+    for c in _countries(ds, fact):
+        yield "fact_countries", {"fact_id": fact.id, "entity_id": c}
+    for n, c in enumerate(fact.citations, start=1):
+        yield "citations", {"fact_id": fact.id, "n": n, "source_id": c.source, **c.model_dump(exclude={"source"})}
+    if fact.oda:
+        yield "oda", _oda_row(fact)
+    if fact.project:
+        yield "projects", _project_row(fact)
+    if fact.figure:
+        yield "figures", {"fact_id": fact.id, **fact.figure.model_dump()}
+    yield "search_docs", {"rowid": seq, "doc_kind": "fact", "ref": fact.id, "title": fact.title,
+                          "body": _search_body(ds, fact)}
+
+
+def _fact_row(ds: Dataset, fact: Fact, seq: int) -> dict:
+    lo, hi = dates.bounds(fact.date)
+    cites = fact.citations
+    documents = {c.source for c in cites if c.stance in ("states", "supports")
+                 and ds.sources[c.source].kind in DOCUMENT_KINDS}
+    return {
+        "id": fact.id, "seq": seq, "kind": fact.kind, "date": fact.date,
+        "date_display": dates.display(fact.date), "earliest": lo, "latest": hi,
+        "precision": dates.precision(fact.date), "date_basis": fact.date_basis,
+        "title": fact.title, "summary": fact.summary, "status": fact.status,
+        "topics": "; ".join(fact.topics),
+        "countries": "; ".join(_countries(ds, fact)),
+        "n_citations": len(cites),
+        "corroborated": int(len(documents) > 1),
+        "disputed": int(any(c.stance == "contradicts" for c in cites)),
+        "refined": int(any(c.stance == "refines" for c in cites)),
+        "sources": "; ".join(f"{c.source}:{c.locator}" for c in cites),
+        "sources_json": json.dumps(
+            [{"source": c.source, "locator": c.locator, "stance": c.stance} for c in cites],
+            ensure_ascii=False),
+    }
+
+
+def _countries(ds: Dataset, fact: Fact) -> list[str]:
+    ids = [link.entity for link in fact.entities]
+    if fact.oda:
+        ids += [fact.oda.donor, fact.oda.recipient]
+    if fact.project:
+        ids.append(fact.project.country)
+    kinds = ("country", "region")
+    return list(dict.fromkeys(i for i in ids if ds.entities[i].kind in kinds))
+
+
+def _oda_row(fact: Fact) -> dict:
+    o = fact.oda
+    stated = next((c.value for c in fact.citations if c.value and c.stance == "states"), "")
+    return {"fact_id": fact.id, **o.model_dump(), "factor": SCALE_FACTOR[o.scale],
+            "value_stated": stated}
+
+
+def _project_row(fact: Fact) -> dict:
+    p = fact.project
+    roles: dict[str, list[str]] = {}
+    for link in fact.entities:
+        roles.setdefault(link.role, []).append(link.entity)
+    cap, fin = p.capacity, p.finance
+    return {
+        "fact_id": fact.id, "name": p.name, "country": p.country, "sector": p.sector,
+        "capacity_value": cap.value if cap else None, "capacity_unit": cap.unit if cap else None,
+        "finance_amount": fin.amount if fin else None,
+        "finance_currency": fin.currency if fin else None,
+        "finance_scale": fin.scale if fin else None,
+        "finance_ceiling": int(fin.ceiling) if fin else None,
+        "finance_instrument": fin.instrument if fin else None,
+        "japanese_partners": "; ".join(roles.get("japanese-partner", [])),
+        "local_partners": "; ".join(roles.get("local-partner", [])),
+        "funders": "; ".join(roles.get("funder", []) + roles.get("lender", [])),
+    }
+
+
+def _search_body(ds: Dataset, fact: Fact) -> str:
+    names = []
+    for link in fact.entities:
+        e = ds.entities[link.entity]
+        names += [e.name, *e.aliases]
+    parts = [fact.summary, " ".join(names), " ".join(ds.topics[t].label for t in fact.topics)]
+    if fact.project:
+        parts.append(fact.project.name)
+    parts += [c.note for c in fact.citations if c.note]
+    return "\n".join(p for p in parts if p)
+
+
+def entity_search_rows(ds: Dataset, start: int) -> Iterator[dict]:
+    for n, e in enumerate(_by_id(ds.entities), start=start):
+        body = "\n".join([*e.aliases, e.note or "", e.kind])
+        yield {"rowid": n, "doc_kind": "entity", "ref": e.id, "title": e.name, "body": body}
+
+
+def _meta(ds: Dataset) -> dict:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    stamp = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    return {
+        "schema_version": str(SCHEMA_VERSION),
+        "data_version": __version__,
+        "content_hash": content_hash(ds.root),
+        "build_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp)),
+        "facts": str(len(ds.facts)),
+    }
+
+
+def content_hash(root: Path) -> str:
+    """sha256 over every data file's path and bytes, in a fixed order."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in Path(root).rglob("*") if p.is_file() and p.suffix in (".yaml", ".csv")):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()

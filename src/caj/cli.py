@@ -1,0 +1,339 @@
+"""The command line: parse, one query, one render. Errors become one line and an exit code:
+0 success (an empty result too), 1 runtime failure, 2 bad usage."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from caj import __version__, queries, render, views
+from caj.db import DatabaseError, connect
+
+app = typer.Typer(
+    name="caj",
+    help="Japan's relations with Central Asia: dated, cited facts, ODA figures and projects.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class UsageProblem(Exception):
+    """Bad input the parser could not catch: exit 2."""
+
+
+class Fmt(str, Enum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+
+
+class Kind(str, Enum):
+    event = "event"
+    oda = "oda"
+    project = "project"
+    figure = "figure"
+
+
+class Status(str, Enum):
+    occurred = "occurred"
+    planned = "planned"
+    proposed = "proposed"
+    signed = "signed"
+    cancelled = "cancelled"
+    ongoing = "ongoing"
+    expected = "expected"
+
+
+class Currency(str, Enum):
+    JPY = "JPY"
+    USD = "USD"
+
+
+# --- the shared options, defined once --------------------------------------------------------
+
+FormatOpt = Annotated[Optional[Fmt], typer.Option(
+    "--format", "-f", case_sensitive=False,
+    help="Output format. Default: a table on a terminal, CSV when piped.")]
+DbOpt = Annotated[Optional[Path], typer.Option(
+    "--db", help="Database to read (default: $CAJ_DB, else the one shipped with caj).",
+    show_default=False)]
+CountryOpt = Annotated[Optional[str], typer.Option(
+    "--country", "-c", help="Country: name, alias or ISO code, any case (e.g. uz, 'Kyrgyz Republic').")]
+YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", min=1, max=9999, help="Exactly this year.")]
+FromOpt = Annotated[Optional[int], typer.Option("--from", min=1, max=9999, help="From this year on (overlap).")]
+ToOpt = Annotated[Optional[int], typer.Option("--to", min=1, max=9999, help="Up to this year (overlap).")]
+TopicOpt = Annotated[Optional[str], typer.Option("--topic", "-t", help="Topic: id, label or alias (see `caj topics`).")]
+ActorOpt = Annotated[Optional[str], typer.Option("--actor", "-a", help="Any entity involved (see `caj actors`).")]
+StatusOpt = Annotated[Optional[Status], typer.Option("--status", case_sensitive=False, help="Status of the fact.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"caj {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Japan's relations with Central Asia: dated, cited facts, ODA figures and projects.
+
+    Tables on a terminal, CSV when piped; --format csv|tsv|json|jsonl|markdown always wins.
+    """
+
+
+# --- helpers the commands share --------------------------------------------------------------
+
+
+def _fmt(fmt: Fmt | None) -> str:
+    if fmt is not None:
+        return fmt.value
+    return "table" if sys.stdout.isatty() else "csv"
+
+
+def _resolve(conn, what: str, text: str | None) -> str | None:
+    return None if text is None else queries.resolve(conn, what, text)
+
+
+def _years(year_from: int | None, year_to: int | None) -> None:
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise UsageProblem(f"--from {year_from} is after --to {year_to}")
+
+
+def _out(rows, fmt: Fmt | None, view: render.View, empty: str) -> None:
+    n = render.emit(rows, _fmt(fmt), view)
+    if n == 0:
+        typer.echo(f"caj: {empty}", err=True)
+
+
+# --- lookups ---------------------------------------------------------------------------------
+
+
+@app.command()
+def timeline(
+    year_from: FromOpt = None, year_to: ToOpt = None, country: CountryOpt = None,
+    topic: TopicOpt = None,
+    kind: Annotated[Optional[Kind], typer.Option("--kind", "-k", case_sensitive=False, help="Kind of fact.")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", "-s", help="Cited by this source id (see `caj sources`).")] = None,
+    actor: ActorOpt = None, status: StatusOpt = None, fmt: FormatOpt = None, db: DbOpt = None,
+) -> None:
+    """Dated facts in order, with their sources.
+
+    Examples: caj timeline --from 2004 --to 2010 · caj timeline --country kz --format json
+    """
+    _years(year_from, year_to)
+    conn = connect(db)
+    rows = queries.timeline(
+        conn, year_from=year_from, year_to=year_to, country=_resolve(conn, "country", country),
+        topic=_resolve(conn, "topic", topic), kind=kind and kind.value,
+        source=_resolve(conn, "source", source), actor=_resolve(conn, "actor", actor),
+        status=status and status.value)
+    _out(rows, fmt, views.TIMELINE, "no facts match; `caj timeline` alone lists them all")
+
+
+@app.command()
+def oda(
+    year: YearOpt = None, year_from: FromOpt = None, year_to: ToOpt = None,
+    country: CountryOpt = None,
+    currency: Annotated[Optional[Currency], typer.Option("--currency", case_sensitive=False,
+        help="Also show each amount in this currency, at the year's average rate (cited).")] = None,
+    fmt: FormatOpt = None, db: DbOpt = None,
+) -> None:
+    """Japan's ODA figures as the sources state them.
+
+    Examples: caj oda --year 2016 · caj oda --country uzbekistan --currency USD
+    """
+    _years(year_from, year_to)
+    conn = connect(db)
+    rows = queries.oda(conn, year=year, year_from=year_from, year_to=year_to,
+                       country=_resolve(conn, "country", country),
+                       currency=currency and currency.value)
+    view = views.oda_view(rows, currency and currency.value)
+    _out(rows, fmt, view, "no ODA figures match; `caj oda` alone lists all of them")
+
+
+@app.command()
+def projects(
+    country: CountryOpt = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", help="Sector: a topic id, label or alias.")] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="A company, agency or bank involved.")] = None,
+    status: StatusOpt = None, fmt: FormatOpt = None, db: DbOpt = None,
+) -> None:
+    """Projects by country, with partners, finance and sources.
+
+    Examples: caj projects --country uzbekistan · caj projects --partner JBIC --format json
+    """
+    conn = connect(db)
+    rows = queries.projects(conn, country=_resolve(conn, "country", country),
+                            sector=_resolve(conn, "sector", sector),
+                            partner=_resolve(conn, "actor", partner), status=status and status.value)
+    _out(rows, fmt, views.PROJECTS, "no projects match; `caj projects` alone lists all of them")
+
+
+@app.command()
+def show(
+    fact_id: Annotated[str, typer.Argument(metavar="ID", help="A fact id, as printed in the id column.")],
+    fmt: FormatOpt = None, db: DbOpt = None,
+) -> None:
+    """One fact: every field, every citation and curator note.
+
+    Examples: caj show oda-2016-uzbekistan · caj show enersok-ccgt-jbic-loan --format json
+    """
+    record = queries.show(connect(db), fact_id)
+    views.emit_record(record, _fmt(fmt))
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="Words, \"a phrase\", or a prefix* (SQLite FTS5).")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10000, help="At most this many hits.")] = 20,
+    fmt: FormatOpt = None, db: DbOpt = None,
+) -> None:
+    """Full-text search over facts, projects and entities, best match first.
+
+    Examples: caj search railway · caj search "gas-fired" --format json
+    """
+    rows = queries.search(connect(db), text, limit=limit)
+    _out(rows, fmt, views.SEARCH, f"nothing matches {text!r}; try fewer words or a prefix like rail*")
+
+
+@app.command()
+def sources(fmt: FormatOpt = None, db: DbOpt = None) -> None:
+    """The sources facts cite: the two documents, the public record, the rate table.
+
+    Examples: caj sources · caj sources --format json
+    """
+    _out(queries.sources(connect(db)), fmt, views.SOURCES, "no sources")
+
+
+@app.command()
+def countries(fmt: FormatOpt = None, db: DbOpt = None) -> None:
+    """Countries and regions, with ISO codes, aliases and fact counts.
+
+    Examples: caj countries · caj countries --format csv
+    """
+    rows = queries.entities(connect(db), kinds=("country", "region"))
+    _out(rows, fmt, views.ENTITIES, "no countries")
+
+
+@app.command()
+def actors(
+    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="Only this kind (company, agency, bank, person...).")] = None,
+    fmt: FormatOpt = None, db: DbOpt = None,
+) -> None:
+    """Organisations, companies, initiatives, people and places, with fact counts.
+
+    Examples: caj actors · caj actors --kind company
+    """
+    rows = queries.entities(connect(db), kinds=(kind,) if kind else None)
+    _out(rows, fmt, views.ENTITIES, f"no actors of kind {kind!r}; `caj actors` lists every kind")
+
+
+@app.command()
+def topics(fmt: FormatOpt = None, db: DbOpt = None) -> None:
+    """The topics facts are filed under, with fact counts.
+
+    Examples: caj topics · caj timeline --topic nuclear
+    """
+    _out(queries.topics(connect(db)), fmt, views.TOPICS, "no topics")
+
+
+@app.command()
+def conflicts(fmt: FormatOpt = None, db: DbOpt = None) -> None:
+    """Where the public record contradicts or refines a document: both sides, both sources.
+
+    Examples: caj conflicts · caj conflicts --format json
+    """
+    _out(queries.conflicts(connect(db)), fmt, views.CONFLICTS, "no conflicts recorded")
+
+
+@app.command()
+def validate(
+    data: Annotated[Optional[Path], typer.Option("--data", help="Data folder (default: the one shipped with caj).")] = None,
+) -> None:
+    """Check the curated records; problems as file:line: id: field: message, exit 1.
+
+    Examples: caj validate · caj validate --data ./data
+    """
+    from caj import curate
+
+    problems, summary = curate.validate(data)
+    for line in problems:
+        typer.echo(line)
+    typer.echo(summary, err=True)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def build(
+    data: Annotated[Optional[Path], typer.Option("--data", help="Data folder (default: the one shipped with caj).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Database to write (default: $CAJ_DB, else ./caj.db).")] = None,
+) -> None:
+    """Validate the records and build the SQLite database, atomically.
+
+    Examples: caj build --out /tmp/caj.db · CAJ_DB=/tmp/caj.db caj timeline
+    """
+    from caj import curate
+
+    target = out or Path(os.environ.get("CAJ_DB") or "caj.db")
+    typer.echo(curate.build_db(data, target), err=True)
+
+
+def main() -> None:
+    """Entry point: run the app and turn every failure into one line and an exit code."""
+    render.prepare_stream(sys.stdout)
+    render.prepare_stream(sys.stderr)
+    try:
+        code = app(standalone_mode=False)
+    except (queries.NotFound, UsageProblem) as exc:
+        code = _fail(str(exc), 2)
+    except BrokenPipeError:
+        code = _quiet_pipe()
+    except DatabaseError as exc:
+        code = _fail(str(exc), 1)
+    except Exception as exc:
+        code = _failure(exc)
+    except KeyboardInterrupt:
+        code = _fail("interrupted", 130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _failure(exc: Exception) -> int:
+    if type(exc).__name__ == "CurationError":
+        return _fail(str(exc), 1)
+    # click/typer usage errors carry an exit code (2) and a message
+    if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+        return _fail(exc.format_message().splitlines()[0], exc.exit_code)
+    if os.environ.get("CAJ_DEBUG"):
+        raise exc
+    return _fail(f"internal error: {type(exc).__name__}: {exc}", 1)
+
+
+def _fail(message: str, code: int) -> int:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _quiet_pipe()
+    print(f"caj: {message}", file=sys.stderr)
+    return code
+
+
+def _quiet_pipe() -> int:
+    # the reader went away (`| head`): point stdout at devnull so the exit flush stays silent
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0

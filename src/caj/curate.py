@@ -1,0 +1,51 @@
+"""The build side of the command line: validate and build. Imported only by those commands, so
+pydantic, YAML, edtf and sqlite-utils stay off the lookup path."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from caj.build import BuildError, build
+from caj.load import Dataset, load
+
+PACKAGED = Path(__file__).with_name("_data")
+CHECKOUT = Path(__file__).resolve().parents[2] / "data"
+
+
+class CurationError(Exception):
+    pass
+
+
+def data_dir(given: Path | None) -> Path:
+    """--data, else the data shipped in the wheel, else the checkout's data/ (editable install)."""
+    if given is not None:
+        return given
+    return PACKAGED if PACKAGED.is_dir() else CHECKOUT
+
+
+def summarise(ds: Dataset) -> str:
+    kinds = Counter(f.kind for f in ds.facts.values())
+    per_kind = ", ".join(f"{k} {kinds[k]}" for k in sorted(kinds))
+    cites = sum(len(f.citations) for f in ds.facts.values())
+    return (f"{len(ds.facts)} facts ({per_kind}), {cites} citations, {len(ds.entities)} entities, "
+            f"{len(ds.sources)} sources, {len(ds.topics)} topics")
+
+
+def validate(given: Path | None) -> tuple[list[str], str]:
+    ds = load(data_dir(given))
+    if ds.problems:
+        return [str(p) for p in ds.problems], f"caj: {len(ds.problems)} problem(s) in {ds.root}"
+    return [], f"ok: {summarise(ds)}"
+
+
+def build_db(given: Path | None, out: Path) -> str:
+    ds = load(data_dir(given))
+    if ds.problems:
+        shown = "\n".join(str(p) for p in ds.problems[:10])
+        raise CurationError(f"{len(ds.problems)} problem(s) in the data, nothing written:\n{shown}")
+    try:
+        build(ds, out)
+    except (OSError, BuildError) as exc:
+        raise CurationError(f"cannot build {out}: {exc}") from None
+    return f"wrote {out}: {summarise(ds)}"

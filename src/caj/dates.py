@@ -1,0 +1,80 @@
+"""EDTF dates: bounds for filtering and sorting, and a reading that claims no more precision
+than the date has. Build-time only: the query path reads what the build stored."""
+
+from __future__ import annotations
+
+import re
+
+import edtf
+
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def bounds(value: str) -> tuple[str, str]:
+    """Earliest and latest ISO day an EDTF date can mean: '2024-08' -> 2024-08-01, 2024-08-31."""
+    try:
+        parsed = edtf.parse_edtf(str(value))
+    except Exception as exc:  # the edtf package raises several unrelated types
+        raise ValueError(f"{value!r} is not an EDTF date") from exc
+    if parsed is None:
+        raise ValueError(f"{value!r} is not an EDTF date")
+    try:
+        lo, hi = parsed.lower_strict(), parsed.upper_strict()
+    except Exception as exc:
+        raise ValueError(f"{value!r} has no bounds") from exc
+    return _iso(lo, "0001-01-01"), _iso(hi, "9999-12-31")
+
+
+def _iso(t, open_end: str) -> str:
+    # an open end ('../2022') comes back as an infinite float
+    if isinstance(t, float):
+        return open_end
+    return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
+
+
+def precision(value: str) -> str:
+    """day | month | year | decade | century | interval, with the EDTF qualifier kept."""
+    if "/" in value:
+        return "interval"
+    core = value.rstrip("~?%")
+    if re.fullmatch(r"\d{2}XX", core):
+        kind = "century"
+    elif re.fullmatch(r"\d{3}X", core):
+        kind = "decade"
+    else:
+        kind = ("year", "month", "day")[min(core.count("-"), 2)]
+    qual = {"~": " approximate", "?": " uncertain", "%": " approximate uncertain"}
+    return kind + qual.get(value[-1], "")
+
+
+def display(value: str) -> str:
+    """'1997~' -> 'c. 1997', '199X' -> '1990s', '2024-08' -> 'Aug 2024', '2006/2009' -> '2006–2009'."""
+    if "/" in value:
+        start, end = value.split("/", 1)
+        if start in ("", ".."):
+            return f"by {display(end)}"
+        if end in ("", ".."):
+            return f"from {display(start)}"
+        return f"{display(start)}–{display(end)}"
+    qual = value[-1] if value[-1] in "~?%" else ""
+    text = _plain(value.rstrip("~?%"))
+    if qual == "~":
+        return f"c. {text}"
+    if qual == "?":
+        return f"{text}?"
+    if qual == "%":
+        return f"c. {text}?"
+    return text
+
+
+def _plain(core: str) -> str:
+    if re.fullmatch(r"\d{3}X", core):
+        return f"{core[:3]}0s"
+    if re.fullmatch(r"\d{2}XX", core):
+        return f"{core[:2]}00s"
+    parts = core.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return core

@@ -1,0 +1,183 @@
+"""Pydantic models of the curated records. No I/O here: `load.py` reads the files."""
+
+from __future__ import annotations
+
+import re
+import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+FactKind = Literal["event", "oda", "project", "figure"]
+Status = Literal["occurred", "planned", "proposed", "signed", "cancelled", "ongoing", "expected"]
+Stance = Literal["states", "supports", "contradicts", "refines"]
+Scale = Literal["unit", "thousand", "million", "billion", "trillion"]
+Currency = Literal["JPY", "USD"]
+SourceKind = Literal["analysis", "official", "press", "dataset"]
+EntityKind = Literal[
+    "country", "region", "organisation", "company", "agency", "bank", "ministry", "initiative",
+    "framework", "treaty", "person", "place", "event",
+]
+Role = Literal[
+    "japanese-partner", "local-partner", "funder", "lender", "borrower", "contractor", "host",
+    "signatory", "donor", "recipient", "participant", "observer", "subject", "founder", "member",
+    "supplier", "buyer",
+]
+
+
+
+def _as_text(value: object) -> object:
+    # YAML reads an unquoted 2004 as an int and 1997-07-24 as a date; EDTF is text.
+    if isinstance(value, int | datetime.date):
+        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+    return value
+
+
+Edtf = Annotated[str, BeforeValidator(_as_text)]
+
+SCALE_FACTOR = {"unit": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(Record):
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    author: str | None = None
+    date: Edtf | None = None
+    url: str | None = None
+    kind: SourceKind
+    reliability: str = Field(min_length=1)
+
+
+class Entity(Record):
+    id: str = Field(pattern=SLUG)
+    kind: EntityKind
+    name: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    iso2: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    iso3: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    country: str | None = None
+    note: str | None = None
+
+
+class Topic(Record):
+    id: str = Field(pattern=SLUG)
+    label: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+
+
+class Citation(Record):
+    source: str
+    locator: str = Field(min_length=1)
+    stance: Stance = "states"
+    value: str | None = None
+    date: Edtf | None = None
+    note: str | None = None
+
+
+class ExtraCitation(Citation):
+    """A citation kept apart from the fact it cites (citations/*.yaml)."""
+
+    fact: str
+
+
+class Link(Record):
+    entity: str
+    role: Role
+
+
+class Oda(Record):
+    donor: str
+    recipient: str
+    year: int = Field(ge=1900, le=2100)
+    year_basis: Literal["calendar", "fiscal", "unspecified"] = "unspecified"
+    amount: float = Field(ge=0)
+    currency: Currency
+    scale: Scale
+    measure: Literal["disbursement", "commitment", "total", "unspecified"] = "unspecified"
+    flow_type: Literal["loan", "grant", "technical-cooperation"] | None = None
+
+
+class Capacity(Record):
+    value: float = Field(gt=0)
+    unit: str = Field(min_length=1)
+
+
+class Finance(Record):
+    amount: float = Field(ge=0)
+    currency: Currency
+    scale: Scale
+    ceiling: bool = False
+    instrument: str | None = None
+
+
+class Project(Record):
+    name: str = Field(min_length=1)
+    country: str
+    sector: str
+    capacity: Capacity | None = None
+    finance: Finance | None = None
+
+
+class Figure(Record):
+    quantity: str = Field(min_length=1)
+    value: float
+    unit: str = Field(min_length=1)
+    qualifier: str | None = None
+
+
+class Fact(Record):
+    id: str = Field(pattern=SLUG)
+    kind: FactKind
+    date: Edtf = Field(min_length=1)
+    date_basis: Literal["stated", "source", "record"] = "stated"
+    title: str = Field(min_length=1, max_length=120)
+    summary: str = Field(min_length=1)
+    status: Status = "occurred"
+    topics: tuple[str, ...] = ()
+    entities: tuple[Link, ...] = ()
+    citations: tuple[Citation, ...] = Field(default=(), min_length=1)
+    oda: Oda | None = None
+    project: Project | None = None
+    figure: Figure | None = None
+
+    @model_validator(mode="after")
+    def _block_matches_kind(self) -> Fact:
+        for block in ("oda", "project", "figure"):
+            present = getattr(self, block) is not None
+            if present != (self.kind == block):
+                need = "needs" if self.kind == block else "must not have"
+                raise ValueError(f"a fact of kind {self.kind!r} {need} a {block!r} block")
+        return self
+
+    def stated_quantity(self) -> float | None:
+        """The number a `value` citation of this fact must agree with."""
+        if self.oda:
+            return self.oda.amount
+        if self.figure:
+            return self.figure.value
+        if self.project and self.project.finance:
+            return self.project.finance.amount
+        if self.project and self.project.capacity:
+            return self.project.capacity.value
+        return None
+
+    def stated_quantities(self) -> set[float]:
+        out = {self.stated_quantity()}
+        if self.project and self.project.capacity:
+            out.add(self.project.capacity.value)
+        return {q for q in out if q is not None}
+
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def numbers_in(text: str) -> list[float]:
+    """The numbers printed in a stated value: '¥1158.29 million' -> [1158.29]."""
+    return [float(m.group().replace(",", "")) for m in NUMBER.finditer(text)]

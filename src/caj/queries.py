@@ -1,0 +1,350 @@
+"""Read-only queries. Each returns plain dicts, in a stable order; filters are bound parameters.
+
+Stdlib only, so that a lookup starts fast: no pydantic, no sqlite-utils, no YAML here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+
+from caj.text import fold
+
+
+class NotFound(Exception):
+    """A name, id or value the user gave matches nothing; carries the closest matches."""
+
+    def __init__(self, what: str, given: str, suggestions: list[str]):
+        self.what, self.given, self.suggestions = what, given, suggestions
+        hint = f"; did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown {what} {given!r}{hint}")
+
+
+# --- names ------------------------------------------------------------------------------------
+
+ENTITY_KINDS = {
+    "country": ("country", "region"),
+    "actor": None,  # any entity
+}
+
+
+def resolve(conn: sqlite3.Connection, what: str, text: str) -> str:
+    """A name, alias, ISO code or unique prefix -> an id, or NotFound with suggestions."""
+    rows = _names(conn, what)
+    key = fold(text)
+    exact = {r["target"] for r in rows if r["norm"] == key}
+    if len(exact) == 1:
+        return exact.pop()
+    prefixed = {r["target"] for r in rows if len(key) >= 3 and r["norm"].startswith(key)}
+    if len(exact) == 0 and len(prefixed) == 1:
+        return prefixed.pop()
+    raise NotFound(what, text, suggest(rows, key))
+
+
+def _names(conn: sqlite3.Connection, what: str) -> list:
+    if what == "source":
+        return [{"norm": fold(r[0]), "name": r[0], "target": r[0], "label": r[0]}
+                for r in conn.execute("SELECT id FROM sources")]
+    if what in ("topic", "sector"):
+        sql = "SELECT norm, name, target, t.label AS label FROM names JOIN topics t ON t.id = target"
+        return conn.execute(sql + " WHERE target_kind = 'topic'").fetchall()
+    sql = ("SELECT norm, n.name, target, e.name AS label FROM names n JOIN entities e ON e.id = target"
+           " WHERE target_kind = 'entity'")
+    kinds = ENTITY_KINDS.get(what)
+    if kinds:
+        sql += f" AND e.kind IN ({','.join('?' * len(kinds))})"
+        return conn.execute(sql, kinds).fetchall()
+    return conn.execute(sql).fetchall()
+
+
+def suggest(rows: list[sqlite3.Row], key: str, n: int = 3) -> list[str]:
+    """The closest names, by spelling and by shared prefix, each target named once."""
+    by_norm = {r["norm"]: r["label"] for r in rows}
+    close = difflib.get_close_matches(key, list(by_norm), n=8, cutoff=0.6)
+    close += [k for k in by_norm if key and (k.startswith(key) or key in k.split())]
+    labels = list(dict.fromkeys(by_norm[k] for k in close))
+    return labels[:n]
+
+
+def _year(value: int | None, end: bool) -> str | None:
+    if value is None:
+        return None
+    return f"{value:04d}-12-31" if end else f"{value:04d}-01-01"
+
+
+# --- timeline ---------------------------------------------------------------------------------
+
+FACT_COLUMNS = ("id, date, date_display, kind, title, summary, status, date_basis, countries, "
+                "topics, corroborated, disputed, refined, sources_json")
+
+
+def timeline(conn, *, year_from=None, year_to=None, country=None, topic=None, kind=None,
+             source=None, actor=None, status=None) -> Iterator[dict]:
+    where, args = _date_filter(year_from, year_to)
+    for column, table, value in (("entity_id", "fact_countries", country),
+                                 ("topic_id", "fact_topics", topic),
+                                 ("entity_id", "fact_entities", actor),
+                                 ("source_id", "citations", source)):
+        if value is not None:
+            where.append(f"EXISTS (SELECT 1 FROM {table} x WHERE x.fact_id = f.id AND x.{column} = ?)")
+            args.append(value)
+    for column, value in (("kind", kind), ("status", status)):
+        if value is not None:
+            where.append(f"f.{column} = ?")
+            args.append(value)
+    sql = f"SELECT {FACT_COLUMNS} FROM facts f {_where(where)} ORDER BY f.earliest, f.latest, f.seq"
+    return (_fact(r) for r in conn.execute(sql, args))
+
+
+def _date_filter(year_from, year_to, alias="f") -> tuple[list[str], list]:
+    where, args = [], []
+    if year_from is not None:
+        where.append(f"{alias}.latest >= ?")
+        args.append(_year(year_from, end=False))
+    if year_to is not None:
+        where.append(f"{alias}.earliest <= ?")
+        args.append(_year(year_to, end=True))
+    return where, args
+
+
+def _where(clauses: list[str]) -> str:
+    return f"WHERE {' AND '.join(clauses)}" if clauses else ""
+
+
+def _split(text: str | None) -> list[str]:
+    return [p for p in (text or "").split("; ") if p]
+
+
+def _fact(r: sqlite3.Row) -> dict:
+    return {
+        "id": r["id"], "date": r["date"], "when": r["date_display"], "kind": r["kind"],
+        "title": r["title"], "summary": r["summary"], "status": r["status"],
+        "date_basis": r["date_basis"], "countries": _split(r["countries"]),
+        "topics": _split(r["topics"]), "corroborated": bool(r["corroborated"]),
+        "disputed": bool(r["disputed"]), "refined": bool(r["refined"]),
+        "sources": json.loads(r["sources_json"]),
+    }
+
+
+# --- ODA --------------------------------------------------------------------------------------
+
+
+def oda(conn, *, year=None, year_from=None, year_to=None, country=None, currency=None) -> list[dict]:
+    where, args = [], []
+    if year is not None:
+        year_from = year_to = year
+    for op, value in ((">=", year_from), ("<=", year_to)):
+        if value is not None:
+            where.append(f"year {op} ?")
+            args.append(value)
+    if country is not None:
+        where.append("recipient = ?")
+        args.append(country)
+    sql = f"SELECT * FROM v_oda {_where(where)} ORDER BY year, recipient, seq"
+    rates = _rates(conn) if currency else {}
+    return [_oda_row(r, currency, rates) for r in conn.execute(sql, args)]
+
+
+def _rates(conn) -> dict[int, float]:
+    return {r[0]: r[1] for r in conn.execute("SELECT year, jpy_per_usd FROM fx")}
+
+
+def _oda_row(r: sqlite3.Row, currency: str | None, rates: dict[int, float]) -> dict:
+    row = {
+        "id": r["id"], "date": r["date"], "year": r["year"], "donor": r["donor"],
+        "recipient": r["recipient"], "amount": r["amount"], "currency": r["currency"],
+        "scale": r["scale"], "measure": r["measure"], "year_basis": r["year_basis"],
+        "flow_type": r["flow_type"], "value_stated": r["value_stated"], "disputed": bool(r["disputed"]),
+    }
+    if currency:
+        row.update(convert(r["amount"], r["currency"], currency, rates.get(r["year"])))
+    row["sources"] = json.loads(r["sources_json"])
+    return row
+
+
+def convert(amount: float, have: str, want: str, rate: float | None) -> dict:
+    """A stated amount in another currency at the year's average rate; the scale is kept."""
+    out = {"converted": None, "converted_currency": want, "rate_jpy_per_usd": rate,
+           "rate_source": "wb-wdi-fx" if rate else None}
+    if have == want:
+        out.update(converted=amount, rate_jpy_per_usd=None, rate_source=None)
+    elif rate:
+        out["converted"] = round(amount / rate if want == "USD" else amount * rate, 4)
+    return out
+
+
+def oda_total(rows: list[dict]) -> tuple[float | None, str]:
+    """The sum, or why there is none: rows must share currency, scale, measure and year basis."""
+    if len(rows) < 2:
+        return None, "a total needs two or more rows"
+    keys = {(r.get("converted_currency") or r["currency"], r["scale"], r["measure"], r["year_basis"])
+            for r in rows}
+    if len(keys) > 1:
+        return None, "no total: the rows differ in currency, scale, measure or year basis"
+    if any(r.get("converted_currency") and r["converted"] is None for r in rows):
+        return None, "no total: some rows have no exchange rate for their year"
+    field = "converted" if rows[0].get("converted_currency") else "amount"
+    return round(sum(r[field] for r in rows), 4), ""
+
+
+# --- projects ---------------------------------------------------------------------------------
+
+
+def projects(conn, *, country=None, sector=None, partner=None, status=None) -> list[dict]:
+    where, args = [], []
+    for column, value in (("country", country), ("sector", sector), ("status", status)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            args.append(value)
+    if partner is not None:
+        where.append("EXISTS (SELECT 1 FROM fact_entities x WHERE x.fact_id = p.id AND x.entity_id = ?)")
+        args.append(partner)
+    sql = f"SELECT * FROM v_projects p {_where(where)} ORDER BY country, earliest, seq"
+    return [_project_row(r) for r in conn.execute(sql, args)]
+
+
+def _project_row(r: sqlite3.Row) -> dict:
+    return {
+        "id": r["id"], "date": r["date"], "name": r["name"], "country": r["country"],
+        "sector": r["sector"], "status": r["status"],
+        "japanese_partners": _split(r["japanese_partners"]),
+        "local_partners": _split(r["local_partners"]), "funders": _split(r["funders"]),
+        "finance": money(r["finance_amount"], r["finance_currency"], r["finance_scale"],
+                         r["finance_ceiling"], r["finance_instrument"]),
+        "capacity": f"{_num(r['capacity_value'])} {r['capacity_unit']}" if r["capacity_value"] else "",
+        "summary": r["summary"], "sources": json.loads(r["sources_json"]),
+    }
+
+
+SYMBOL = {"USD": "US$", "JPY": "¥"}
+
+
+def money(amount, currency, scale, ceiling=False, instrument=None) -> str:
+    if amount is None:
+        return ""
+    text = f"{SYMBOL.get(currency, currency + ' ')}{_num(amount)}"
+    text += "" if scale == "unit" else f" {scale}"
+    if ceiling:
+        text = f"up to {text}"
+    return f"{text} ({instrument})" if instrument else text
+
+
+def _num(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+
+
+# --- one record -------------------------------------------------------------------------------
+
+
+def show(conn, fact_id: str) -> dict:
+    row = conn.execute(f"SELECT {FACT_COLUMNS}, earliest, latest, precision FROM facts WHERE id = ?",
+                       (fact_id,)).fetchone()
+    if row is None:
+        ids = [r[0] for r in conn.execute("SELECT id FROM facts")]
+        raise NotFound("fact id", fact_id, difflib.get_close_matches(fact_id, ids, n=3, cutoff=0.5))
+    rec = _fact(row)
+    rec.update(earliest=row["earliest"], latest=row["latest"], precision=row["precision"])
+    rec["entities"] = [dict(r) for r in conn.execute(
+        "SELECT x.entity_id AS entity, e.name, x.role FROM fact_entities x "
+        "JOIN entities e ON e.id = x.entity_id WHERE x.fact_id = ? ORDER BY x.role, e.name", (fact_id,))]
+    rec["citations"] = [dict(r) for r in conn.execute(
+        "SELECT c.source_id AS source, s.publisher, c.locator, c.stance, c.value, c.date, c.note "
+        "FROM citations c JOIN sources s ON s.id = c.source_id WHERE fact_id = ? ORDER BY n", (fact_id,))]
+    for table, key in (("oda", "oda"), ("projects", "project"), ("figures", "figure")):
+        block = conn.execute(f"SELECT * FROM {table} WHERE fact_id = ?", (fact_id,)).fetchone()
+        if block:
+            rec[key] = {k: block[k] for k in block.keys() if k not in ("fact_id", "factor")}
+    return rec
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def search(conn, text: str, limit: int = 50) -> list[dict]:
+    """FTS5, ranked by bm25; text that is not valid FTS syntax is searched as plain words."""
+    sql = ("SELECT d.doc_kind, d.ref, d.title, snippet(search_docs_fts, 1, '[', ']', '…', 12) AS hit, "
+           "bm25(search_docs_fts, 5.0, 1.0) AS score FROM search_docs_fts "
+           "JOIN search_docs d ON d.rowid = search_docs_fts.rowid "
+           "WHERE search_docs_fts MATCH ? ORDER BY score, d.rowid LIMIT ?")
+    try:
+        rows = conn.execute(sql, (text, limit)).fetchall()
+    except sqlite3.OperationalError:
+        rows = conn.execute(sql, (plain_query(text), limit)).fetchall()
+    return [_search_row(conn, r) for r in rows]
+
+
+def plain_query(text: str) -> str:
+    """Each word quoted, so FTS operators and punctuation lose their meaning."""
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{w}"' for w in words) or '""'
+
+
+def _search_row(conn, r: sqlite3.Row) -> dict:
+    if r["doc_kind"] == "fact":
+        f = conn.execute("SELECT date, sources_json FROM facts WHERE id = ?", (r["ref"],)).fetchone()
+        date, sources = f["date"], json.loads(f["sources_json"])
+    else:
+        date, sources = None, []
+    return {"id": r["ref"], "type": r["doc_kind"], "date": date, "title": r["title"],
+            "match": r["hit"], "sources": sources}
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def sources(conn) -> list[dict]:
+    sql = "SELECT id, kind, date, publisher, title, author, url, reliability, n_facts FROM sources"
+    return [dict(r) for r in conn.execute(sql + " ORDER BY kind = 'dataset', id")]
+
+
+def entities(conn, kinds: tuple[str, ...] | None = None) -> list[dict]:
+    sql = ("SELECT e.id, e.kind, e.name, e.iso2, e.iso3, e.aliases, "
+           "(SELECT count(DISTINCT fact_id) FROM fact_entities x WHERE x.entity_id = e.id) + "
+           "(SELECT count(*) FROM fact_countries c WHERE c.entity_id = e.id AND c.fact_id NOT IN "
+           " (SELECT fact_id FROM fact_entities y WHERE y.entity_id = e.id)) AS facts FROM entities e")
+    args: tuple = ()
+    if kinds:
+        sql += f" WHERE e.kind IN ({','.join('?' * len(kinds))})"
+        args = kinds
+    rows = conn.execute(sql + " ORDER BY facts DESC, e.name", args)
+    return [{**dict(r), "aliases": _split(r["aliases"])} for r in rows]
+
+
+def topics(conn) -> list[dict]:
+    sql = ("SELECT t.id, t.label, (SELECT count(*) FROM fact_topics x WHERE x.topic_id = t.id) "
+           "+ (SELECT count(*) FROM projects p WHERE p.sector = t.id AND p.fact_id NOT IN "
+           "(SELECT fact_id FROM fact_topics y WHERE y.topic_id = t.id)) AS facts FROM topics t "
+           "ORDER BY facts DESC, t.id")
+    return [dict(r) for r in conn.execute(sql)]
+
+
+def conflicts(conn) -> list[dict]:
+    """Facts where a citation contradicts or refines: the document's word beside the record's."""
+    out = []
+    for fact_id in [r[0] for r in conn.execute(
+            "SELECT DISTINCT fact_id FROM v_conflicts ORDER BY seq")]:
+        cites = conn.execute("SELECT * FROM v_conflicts WHERE fact_id = ? ORDER BY n", (fact_id,)).fetchall()
+        says = [c for c in cites if c["stance"] in ("states", "supports")]
+        for c in (c for c in cites if c["stance"] in ("contradicts", "refines")):
+            doc = says[0] if says else None
+            out.append({
+                "id": fact_id, "date": c["fact_date"], "title": c["title"],
+                "document_says": _claim(doc, c["fact_date"]), "stance": c["stance"],
+                "record_says": _claim(c, None), "note": c["note"],
+                "sources": [{"source": x["source_id"], "locator": x["locator"]} for x in (doc, c) if x],
+            })
+    return out
+
+
+def _claim(c, fallback_date) -> str:
+    if c is None:
+        return ""
+    parts = [c["value"], c["date"] or fallback_date]
+    return " · ".join(p for p in parts if p) + f" ({c['source_id']})"
+
+
+def fact_exists(conn, fact_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM facts WHERE id = ?", (fact_id,)).fetchone() is not None

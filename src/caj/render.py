@@ -1,0 +1,207 @@
+"""Rows -> table | csv | tsv | json | jsonl | markdown. The only module that uses Rich, and only
+when a table is drawn: machine formats go straight to stdout through csv and json, streamed and
+untruncated, so a million rows cost no more memory than one."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
+ASCII_FALLBACK = {"¥": "JPY ", "–": "-", "—": "-", "…": "...", "·": "-", "×": "x", "’": "'",
+                  "‘": "'", "“": '"', "”": '"', "İ": "I", "ı": "i", "ü": "u", "ö": "o", "é": "e"}
+
+
+def _degrade(err: UnicodeEncodeError) -> tuple[str, int]:
+    bad = err.object[err.start:err.end]
+    return "".join(ASCII_FALLBACK.get(c, "?") for c in bad), err.end
+
+
+codecs.register_error("caj-degrade", _degrade)
+
+
+def prepare_stream(stream: TextIO) -> None:
+    """On a stream that cannot encode UTF-8 (PYTHONIOENCODING=ascii), degrade, never crash."""
+    enc = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+    if enc not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+        stream.reconfigure(errors="caj-degrade")
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    header: str
+    show: Callable[[Any, dict], str] | None = None  # how the table shows it
+    justify: str = "left"
+    no_wrap: bool = False
+    ratio: int | None = None
+
+
+@dataclass
+class View:
+    columns: list[Col]
+    title: str | None = None
+    caption: str | None = None
+    footer: dict[str, str] = field(default_factory=dict)
+    section_by: Callable[[dict], Any] | None = None  # rows with a new value start a section
+    highlight: bool = False  # [word] in cells marks a search hit
+
+
+# --- flattening for machine formats -----------------------------------------------------------
+
+
+def flat(value: Any) -> str:
+    """One CSV cell: sources as 'id:locator; ...', lists joined with '; ', booleans lower-case."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if value % 1 else str(int(value))
+    if isinstance(value, list):
+        return "; ".join(_flat_item(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _flat_item(v: Any) -> str:
+    if isinstance(v, dict) and "source" in v and "locator" in v:
+        return f"{v['source']}:{v['locator']}"
+    return flat(v)
+
+
+# --- emitters ---------------------------------------------------------------------------------
+
+
+def emit(rows: Iterable[dict], fmt: str, view: View, out: TextIO | None = None) -> int:
+    """Write rows in `fmt`; return how many were written."""
+    out = out or sys.stdout
+    if fmt == "table":
+        return draw_table(list(rows), view, out)
+    writer = {"csv": _delimited, "tsv": _delimited, "json": _json, "jsonl": _jsonl,
+              "markdown": _markdown}[fmt]
+    return writer(iter(rows), out, fmt, view)
+
+
+def _delimited(rows: Iterator[dict], out: TextIO, fmt: str, view: View) -> int:
+    first = next(rows, None)
+    keys = list(first) if first else [c.key for c in view.columns]
+    w = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    w.writerow(keys)
+    n = 0
+    for row in _chain(first, rows):
+        w.writerow([_tsv_safe(flat(row.get(k)), fmt) for k in keys])
+        n += 1
+    return n
+
+
+def _tsv_safe(cell: str, fmt: str) -> str:
+    # TSV has no quoting convention that tools agree on: tabs and newlines become spaces
+    return " ".join(cell.split()) if fmt == "tsv" and ("\t" in cell or "\n" in cell) else cell
+
+
+def _chain(first: dict | None, rest: Iterator[dict]) -> Iterator[dict]:
+    if first is not None:
+        yield first
+        yield from rest
+
+
+def _json(rows: Iterator[dict], out: TextIO, fmt: str, view: View) -> int:
+    n = 0
+    out.write("[")
+    for row in rows:
+        out.write(",\n  " if n else "\n  ")
+        out.write(json.dumps(row, ensure_ascii=False))
+        n += 1
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def _jsonl(rows: Iterator[dict], out: TextIO, fmt: str, view: View) -> int:
+    n = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def _markdown(rows: Iterator[dict], out: TextIO, fmt: str, view: View) -> int:
+    cols = view.columns
+    out.write("| " + " | ".join(c.header or c.key for c in cols) + " |\n")
+    out.write("| " + " | ".join("---:" if c.justify == "right" else "---" for c in cols) + " |\n")
+    n = 0
+    for row in rows:
+        cells = [_cell(c, row).replace("|", "\\|").replace("\n", " ") for c in cols]
+        out.write("| " + " | ".join(cells) + " |\n")
+        n += 1
+    return n
+
+
+def _cell(col: Col, row: dict) -> str:
+    value = row.get(col.key)
+    if col.show:
+        return col.show(value, row)
+    if isinstance(value, list):
+        return ", ".join(_flat_item(v) for v in value)
+    return flat(value)
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+_START = object()
+
+
+def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, highlight=False, emoji=False, soft_wrap=False)
+    table = Table(title=view.title, caption=view.caption, box=box.SIMPLE_HEAD,
+                  show_footer=bool(view.footer), caption_justify="left", title_justify="left",
+                  expand=False, pad_edge=False)
+    for c in view.columns:
+        table.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap, ratio=c.ratio,
+                         footer=view.footer.get(c.key, ""), overflow="fold")
+    last = _START
+    for row in rows:
+        if view.section_by and (key := view.section_by(row)) != last:
+            if last is not _START:
+                table.add_section()
+            last = key
+        table.add_row(*(_rich_cell(c, row, view) for c in view.columns))
+    console.print(table)
+    return len(rows)
+
+
+def _rich_cell(col: Col, row: dict, view: View):
+    from rich.text import Text
+
+    text = _cell(col, row)
+    if not view.highlight or "[" not in text:
+        return Text(text)
+    out = Text()
+    for i, part in enumerate(text.replace("]", "[").split("[")):
+        out.append(part, style="bold reverse" if i % 2 else None)
+    return out
+
+
+def key_values(record: dict, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """A nested record as (dotted key, text) pairs, for `show` as CSV or a two-column table."""
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from key_values(value, f"{name}.")
+        elif isinstance(value, list) and value and isinstance(value[0], dict) and not (
+                "locator" in value[0] and "stance" not in value[0]):
+            for i, item in enumerate(value, start=1):
+                yield from key_values(item, f"{name}.{i}.")
+        else:
+            yield name, flat(value)
