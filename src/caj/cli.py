@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -70,9 +71,22 @@ DbOpt = Annotated[Optional[Path], typer.Option(
     show_default=False)]
 CountryOpt = Annotated[Optional[str], typer.Option(
     "--country", "-c", help="Country: name, alias or ISO code, any case (e.g. uz, 'Kyrgyz Republic').")]
-YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", min=1, max=9999, help="Exactly this year.")]
-FromOpt = Annotated[Optional[int], typer.Option("--from", min=1, max=9999, help="From this year on (overlap).")]
-ToOpt = Annotated[Optional[int], typer.Option("--to", min=1, max=9999, help="Up to this year (overlap).")]
+
+
+def year(value: str) -> int:
+    """A four-digit year; anything else is a usage error, not a traceback."""
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}", text):
+        raise typer.BadParameter(f"{value!r} is not a year; give four digits, e.g. 2016")
+    return int(text)
+
+
+YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", parser=year, metavar="YYYY",
+                                                help="Exactly this year.")]
+FromOpt = Annotated[Optional[int], typer.Option("--from", parser=year, metavar="YYYY",
+                                                help="From this year on: facts whose dates overlap it.")]
+ToOpt = Annotated[Optional[int], typer.Option("--to", parser=year, metavar="YYYY",
+                                              help="Up to this year: facts whose dates overlap it.")]
 TopicOpt = Annotated[Optional[str], typer.Option("--topic", "-t", help="Topic: id, label or alias (see `caj topics`).")]
 ActorOpt = Annotated[Optional[str], typer.Option("--actor", "-a", help="Any entity involved (see `caj actors`).")]
 StatusOpt = Annotated[Optional[Status], typer.Option("--status", case_sensitive=False, help="Status of the fact.")]
@@ -150,18 +164,24 @@ def oda(
     country: CountryOpt = None,
     currency: Annotated[Optional[Currency], typer.Option("--currency", case_sensitive=False,
         help="Also show each amount in this currency, at the year's average rate (cited).")] = None,
+    chart: Annotated[bool, typer.Option("--chart", help="Draw the amounts as bars instead of a table.")] = False,
     fmt: FormatOpt = None, db: DbOpt = None,
 ) -> None:
     """Japan's ODA figures as the sources state them.
 
     Examples: caj oda --year 2016 · caj oda --country uzbekistan --currency USD
     """
+    if year is not None and (year_from is not None or year_to is not None):
+        raise UsageProblem("--year cannot be combined with --from or --to")
     _years(year_from, year_to)
     conn = connect(db)
     rows = queries.oda(conn, year=year, year_from=year_from, year_to=year_to,
                        country=_resolve(conn, "country", country),
                        currency=currency and currency.value)
     view = views.oda_view(rows, currency and currency.value)
+    if chart and rows:
+        render.draw_bars(views.oda_bars(rows, currency and currency.value), sys.stdout)
+        return
     _out(rows, fmt, view, "no ODA figures match; `caj oda` alone lists all of them")
 
 
@@ -258,6 +278,27 @@ def conflicts(fmt: FormatOpt = None, db: DbOpt = None) -> None:
     Examples: caj conflicts · caj conflicts --format json
     """
     _out(queries.conflicts(connect(db)), fmt, views.CONFLICTS, "no conflicts recorded")
+
+
+class Style(str, Enum):
+    text = "text"
+    bibtex = "bibtex"
+    csl_json = "csl-json"
+
+
+@app.command()
+def cite(
+    ref: Annotated[str, typer.Argument(metavar="ID", help="A fact id or a source id.")],
+    style: Annotated[Style, typer.Option("--style", case_sensitive=False, help="Citation style.")] = Style.text,
+    db: DbOpt = None,
+) -> None:
+    """A fact's or a source's citation, with locators, ready for a report.
+
+    Examples: caj cite oda-2016-uzbekistan · caj cite idsa-2024 --style bibtex
+    """
+    from caj import cite as citing
+
+    sys.stdout.write(citing.render(citing.citations(connect(db), ref), style.value))
 
 
 @app.command()

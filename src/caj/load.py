@@ -49,8 +49,10 @@ class Dataset:
     facts: dict[str, Fact] = field(default_factory=dict)
     fx: dict[int, float] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    # where each record was read: id -> (file, line), for cross-record messages
-    where: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    # citations added from citations/*.yaml: (fact id, index) -> (file, node)
+    extra_where: dict[tuple[str, int], tuple[str, _Node]] = field(default_factory=dict)
+    # where each record was read, for cross-record messages: (bucket, id) -> (file, node)
+    where: dict[tuple[str, str], tuple[str, _Node]] = field(default_factory=dict)
 
 
 class _Node:
@@ -132,12 +134,12 @@ def _load_records(ds: Dataset, pattern: str, model: type[BaseModel], bucket: str
             if rec is None:
                 continue
             if rec.id in target:
-                first = ds.where[(bucket, rec.id)]
-                msg = f"duplicate id, first defined at {first[0]}:{first[1]}"
+                first, first_node = ds.where[(bucket, rec.id)]
+                msg = f"duplicate id, first defined at {first}:{first_node.line}"
                 ds.problems.append(Problem(rel, node.line, rec.id, "id", msg))
                 continue
             target[rec.id] = rec
-            ds.where[(bucket, rec.id)] = (rel, node.line)
+            ds.where[(bucket, rec.id)] = (rel, node)
 
 
 def _load_extra_citations(ds: Dataset) -> None:
@@ -153,6 +155,7 @@ def _load_extra_citations(ds: Dataset) -> None:
                 continue
             cite = Citation(**extra.model_dump(exclude={"fact"}))
             ds.facts[fact.id] = fact.model_copy(update={"citations": (*fact.citations, cite)})
+            ds.extra_where[(fact.id, len(fact.citations))] = (rel, node)
 
 
 def _load_fx(ds: Dataset) -> None:
@@ -200,8 +203,9 @@ def check(ds: Dataset) -> None:
 
 
 def _problem(ds: Dataset, bucket: str, rid: str, fld: str, msg: str) -> None:
-    file, line = ds.where.get((bucket, rid), ("?", 0))
-    ds.problems.append(Problem(file, line, rid, fld, msg))
+    file, node = ds.where.get((bucket, rid), ("?", None))
+    loc = tuple(int(p) if p.isdigit() else p for p in fld.split("."))
+    ds.problems.append(Problem(file, node.find(loc) if node else 0, rid, fld, msg))
 
 
 def _ref(ds: Dataset, bucket: str, rid: str, fld: str, ref: str, table: dict) -> None:
@@ -241,13 +245,19 @@ def _check_fact(ds: Dataset, fact: Fact) -> None:
 
 
 def _check_citation(ds: Dataset, fact: Fact, i: int, cite: Citation) -> None:
+    extra = ds.extra_where.get((fact.id, i))
+    before = len(ds.problems)
     where = f"citations.{i}"
     _ref(ds, "facts", fact.id, f"{where}.source", cite.source, ds.sources)
     _check_date(ds, "facts", fact.id, f"{where}.date", cite.date, optional=True)
-    if cite.value is None:
-        return
-    for msg in value_problems(fact, cite):
+    for msg in value_problems(fact, cite) if cite.value is not None else ():
         _problem(ds, "facts", fact.id, f"{where}.value", msg)
+    if extra:  # point at the citations file the citation came from, not at the fact
+        file, node = extra
+        for k in range(before, len(ds.problems)):
+            p = ds.problems[k]
+            fld = p.field.split(".", 2)[-1]
+            ds.problems[k] = Problem(file, node.find((fld,)), p.record, fld, p.message)
 
 
 SCALE_WORDS = {

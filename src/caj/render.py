@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
-ASCII_FALLBACK = {"¥": "JPY ", "–": "-", "—": "-", "…": "...", "·": "-", "×": "x", "’": "'",
+ASCII_FALLBACK = {"█": "#", "▏": "|", "¥": "JPY ", "–": "-", "—": "-", "…": "...", "·": "-", "×": "x", "’": "'",
                   "‘": "'", "“": '"', "”": '"', "İ": "I", "ı": "i", "ü": "u", "ö": "o", "é": "e"}
 
 
@@ -205,3 +205,21 @@ def key_values(record: dict, prefix: str = "") -> Iterator[tuple[str, str]]:
                 yield from key_values(item, f"{name}.{i}.")
         else:
             yield name, flat(value)
+
+
+def draw_bars(bars: list[tuple[str, float, str, str]], out: TextIO, width: int | None = None) -> None:
+    """Horizontal bars, one per (label, value, shown value, group); each group scaled on its own,
+    because yen and dollars on one axis would mislead."""
+    import shutil
+
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    label_w = max(len(b[0]) for b in bars)
+    shown_w = max(len(b[2]) for b in bars)
+    room = max(10, width - label_w - shown_w - 4)
+    for group in dict.fromkeys(b[3] for b in bars):
+        members = [b for b in bars if b[3] == group]
+        top = max(b[1] for b in members) or 1
+        out.write(f"{group}\n")
+        for label, value, shown, _ in members:
+            bar = "█" * max(1 if value else 0, round(room * value / top))
+            out.write(f"{label:<{label_w}}  {bar}{' ' * (room - len(bar))}  {shown:>{shown_w}}\n")

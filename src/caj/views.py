@@ -139,3 +139,14 @@ def emit_record(record: dict, fmt: str, out=None) -> None:
         return
     rows = ({"field": k, "value": v} for k, v in render.key_values(record))
     render.emit(rows, fmt, KEY_VALUE, out)
+
+
+def oda_bars(rows: list[dict], currency: str | None) -> list[tuple[str, float, str, str]]:
+    """(label, value, shown value, group) per row; converted values where a currency was asked."""
+    bars = []
+    for r in rows:
+        key = "converted" if currency and r.get("converted") is not None else "amount"
+        cur = r["converted_currency"] if key == "converted" else r["currency"]
+        shown = queries.money(r[key], cur, r["scale"])
+        bars.append((f"{r['year']} {r['recipient']}", r[key], shown, f"{cur} {r['scale']}"))
+    return bars

@@ -1,0 +1,60 @@
+import pytest
+from pydantic import ValidationError
+
+from caj.models import Citation, Fact, numbers_in
+
+BASE = {
+    "id": "x-1", "kind": "event", "date": "2004", "title": "t", "summary": "s",
+    "citations": [{"source": "idsa-2024", "locator": "Introduction, para. 1"}],
+}
+
+
+def test_a_minimal_event_validates():
+    fact = Fact.model_validate(BASE)
+    assert fact.date == "2004" and fact.status == "occurred"
+
+
+def test_unquoted_yaml_years_and_dates_become_edtf_text():
+    import datetime
+
+    assert Fact.model_validate({**BASE, "date": 2004}).date == "2004"
+    cite = Citation.model_validate({"source": "s", "locator": "l", "date": datetime.date(1997, 7, 24)})
+    assert cite.date == "1997-07-24"
+
+
+@pytest.mark.parametrize("bad, field", [
+    ({"colour": "red"}, "colour"),
+    ({"id": "Not A Slug"}, "id"),
+    ({"kind": "rumour"}, "kind"),
+    ({"status": "maybe"}, "status"),
+    ({"citations": []}, "citations"),
+])
+def test_bad_fields_are_named(bad, field):
+    with pytest.raises(ValidationError) as err:
+        Fact.model_validate({**BASE, **bad})
+    assert field in str(err.value)
+
+
+def test_citation_needs_a_locator():
+    with pytest.raises(ValidationError):
+        Citation.model_validate({"source": "s", "locator": ""})
+
+
+def test_kind_and_block_must_agree():
+    with pytest.raises(ValidationError, match="needs a 'oda' block"):
+        Fact.model_validate({**BASE, "kind": "oda"})
+    oda = {"donor": "japan", "recipient": "kazakhstan", "year": 2016, "amount": 1, "currency": "JPY",
+           "scale": "million"}
+    with pytest.raises(ValidationError, match="must not have a 'oda' block"):
+        Fact.model_validate({**BASE, "oda": oda})
+
+
+@pytest.mark.parametrize("text, numbers", [
+    ("¥1158.29 million", [1158.29]),
+    ("3207.74 mln", [3207.74]),
+    ("US$ 400 million", [400.0]),
+    ("12,100", [12100.0]),
+    ("%93", [93.0]),
+])
+def test_numbers_in_stated_values(text, numbers):
+    assert numbers_in(text) == numbers
