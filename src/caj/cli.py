@@ -338,6 +338,7 @@ def main() -> None:
     """Entry point: run the app and turn every failure into one line and an exit code."""
     render.prepare_stream(sys.stdout)
     render.prepare_stream(sys.stderr)
+    _only_the_command_asked_for(sys.argv)
     try:
         code = app(standalone_mode=False)
     except (queries.NotFound, UsageProblem) as exc:
@@ -351,6 +352,16 @@ def main() -> None:
     except KeyboardInterrupt:
         code = _fail("interrupted", 130)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _only_the_command_asked_for(argv: list[str]) -> None:
+    """Typer builds every command's parser at startup; a lookup needs just its own. Help, shell
+    completion and anything unrecognised still see them all."""
+    if len(argv) < 2 or any(k.startswith("_CAJ_COMPLETE") for k in os.environ):
+        return
+    wanted = [c for c in app.registered_commands if (c.name or c.callback.__name__) == argv[1]]
+    if wanted:
+        app.registered_commands = wanted
 
 
 def _failure(exc: Exception) -> int:

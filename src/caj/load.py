@@ -49,10 +49,23 @@ class Dataset:
     facts: dict[str, Fact] = field(default_factory=dict)
     fx: dict[int, float] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    # citations added from citations/*.yaml: (fact id, index) -> (file, node)
-    extra_where: dict[tuple[str, int], tuple[str, _Node]] = field(default_factory=dict)
-    # where each record was read, for cross-record messages: (bucket, id) -> (file, node)
-    where: dict[tuple[str, str], tuple[str, _Node]] = field(default_factory=dict)
+    # where each record was read: (bucket, id) -> (file, line)
+    where: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Here:
+    """Where a record is being checked: its file and YAML node, so a problem names the line of
+    the very field. Nodes are dropped once a record is checked, so memory stays flat."""
+
+    file: str
+    line: int
+    node: _Node | None = None
+
+    def at(self, fld: str) -> int:
+        if self.node is None:
+            return self.line
+        return self.node.find(tuple(int(p) if p.isdigit() else p for p in fld.split(".")))
 
 
 class _Node:
@@ -85,9 +98,7 @@ class _Node:
 def _read_list(path: Path, ds: Dataset) -> Iterator[tuple[dict, _Node]]:
     rel = _rel(path, ds)
     try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root, data = _parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -100,6 +111,20 @@ def _read_list(path: Path, ds: Dataset) -> Iterator[tuple[dict, _Node]]:
         return
     for item, node in zip(data, root.value, strict=True):
         yield item, _Node(node)
+
+
+# libyaml when the platform has it: a 1M-fact dataset parses in minutes, not hours
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse_yaml(text: str) -> tuple[yaml.Node | None, object]:
+    """One parse: the node tree (for line numbers) and the Python values built from it."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
 
 
 def _rel(path: Path, ds: Dataset) -> str:
@@ -125,7 +150,7 @@ def _parse(model: type[BaseModel], item: object, node: _Node, rel: str, ds: Data
     return None
 
 
-def _load_records(ds: Dataset, pattern: str, model: type[BaseModel], bucket: str) -> None:
+def _load_records(ds: Dataset, pattern: str, model: type[BaseModel], bucket: str, check=None) -> None:
     target = getattr(ds, bucket)
     for path in sorted(ds.root.glob(pattern)):
         rel = _rel(path, ds)
@@ -134,12 +159,14 @@ def _load_records(ds: Dataset, pattern: str, model: type[BaseModel], bucket: str
             if rec is None:
                 continue
             if rec.id in target:
-                first, first_node = ds.where[(bucket, rec.id)]
-                msg = f"duplicate id, first defined at {first}:{first_node.line}"
+                first, line = ds.where[(bucket, rec.id)]
+                msg = f"duplicate id, first defined at {first}:{line}"
                 ds.problems.append(Problem(rel, node.line, rec.id, "id", msg))
                 continue
             target[rec.id] = rec
-            ds.where[(bucket, rec.id)] = (rel, node)
+            ds.where[(bucket, rec.id)] = (rel, node.line)
+            if check:
+                check(ds, rec, Here(rel, node.line, node))
 
 
 def _load_extra_citations(ds: Dataset) -> None:
@@ -154,8 +181,8 @@ def _load_extra_citations(ds: Dataset) -> None:
                 ds.problems.append(Problem(rel, node.line, extra.fact, "fact", "no such fact"))
                 continue
             cite = Citation(**extra.model_dump(exclude={"fact"}))
+            _check_citation(ds, fact, cite, Here(rel, node.line, node), prefix="")
             ds.facts[fact.id] = fact.model_copy(update={"citations": (*fact.citations, cite)})
-            ds.extra_where[(fact.id, len(fact.citations))] = (rel, node)
 
 
 def _load_fx(ds: Dataset) -> None:
@@ -177,87 +204,77 @@ def load(root: Path) -> Dataset:
     if not (ds.root / "sources.yaml").is_file():
         ds.problems.append(Problem(str(root), 0, "-", "-", "no sources.yaml: not a caj data dir"))
         return ds
-    _load_records(ds, "sources.yaml", Source, "sources")
+    _load_records(ds, "sources.yaml", Source, "sources", _check_source)
     _load_records(ds, "topics.yaml", Topic, "topics")
     _load_records(ds, "entities/*.yaml", Entity, "entities")
-    _load_records(ds, "facts/*.yaml", Fact, "facts")
+    _check_entities(ds)
+    # facts are checked as they are read, against the sources, entities and topics above
+    _load_records(ds, "facts/*.yaml", Fact, "facts", _check_fact)
     _load_extra_citations(ds)
     _load_fx(ds)
-    check(ds)
+    _check_registry(ds)
     return ds
 
 
 # --- checks across records ------------------------------------------------------------------
 
 
-def check(ds: Dataset) -> None:
-    for src in ds.sources.values():
-        _check_date(ds, "sources", src.id, "date", src.date, optional=True)
-    for ent in ds.entities.values():
-        if ent.country:
-            _ref(ds, "entities", ent.id, "country", ent.country, ds.entities)
-    _check_names(ds)
-    _check_registry(ds)
-    for fact in ds.facts.values():
-        _check_fact(ds, fact)
+def _problem(ds: Dataset, here: Here, rid: str, fld: str, msg: str) -> None:
+    ds.problems.append(Problem(here.file, here.at(fld), rid, fld, msg))
 
 
-def _problem(ds: Dataset, bucket: str, rid: str, fld: str, msg: str) -> None:
-    file, node = ds.where.get((bucket, rid), ("?", None))
-    loc = tuple(int(p) if p.isdigit() else p for p in fld.split("."))
-    ds.problems.append(Problem(file, node.find(loc) if node else 0, rid, fld, msg))
-
-
-def _ref(ds: Dataset, bucket: str, rid: str, fld: str, ref: str, table: dict) -> None:
+def _ref(ds: Dataset, here: Here, rid: str, fld: str, ref: str, table: dict) -> None:
     if ref not in table:
-        _problem(ds, bucket, rid, fld, f"unknown id {ref!r}")
+        _problem(ds, here, rid, fld, f"unknown id {ref!r}")
 
 
-def _check_date(ds, bucket, rid, fld, value, optional=False) -> None:
+def _check_date(ds, here: Here, rid, fld, value, optional=False) -> None:
     if value is None:
         if not optional:
-            _problem(ds, bucket, rid, fld, "missing date")
+            _problem(ds, here, rid, fld, "missing date")
         return
     try:
         lo, hi = dates.bounds(value)
     except ValueError as exc:
-        _problem(ds, bucket, rid, fld, str(exc))
+        _problem(ds, here, rid, fld, str(exc))
         return
     if lo > hi:
-        _problem(ds, bucket, rid, fld, f"earliest {lo} is after latest {hi}")
+        _problem(ds, here, rid, fld, f"earliest {lo} is after latest {hi}")
 
 
-def _check_fact(ds: Dataset, fact: Fact) -> None:
+def _check_source(ds: Dataset, src: Source, here: Here) -> None:
+    _check_date(ds, here, src.id, "date", src.date, optional=True)
+
+
+def _check_entities(ds: Dataset) -> None:
+    for ent in ds.entities.values():
+        if ent.country:
+            _ref(ds, Here(*ds.where[("entities", ent.id)]), ent.id, "country", ent.country, ds.entities)
+    _check_names(ds)
+
+
+def _check_fact(ds: Dataset, fact: Fact, here: Here) -> None:
     fid = fact.id
-    _check_date(ds, "facts", fid, "date", fact.date)
+    _check_date(ds, here, fid, "date", fact.date)
     for t in fact.topics:
-        _ref(ds, "facts", fid, "topics", t, ds.topics)
+        _ref(ds, here, fid, "topics", t, ds.topics)
     for i, link in enumerate(fact.entities):
-        _ref(ds, "facts", fid, f"entities.{i}.entity", link.entity, ds.entities)
+        _ref(ds, here, fid, f"entities.{i}.entity", link.entity, ds.entities)
     if fact.oda:
-        _ref(ds, "facts", fid, "oda.donor", fact.oda.donor, ds.entities)
-        _ref(ds, "facts", fid, "oda.recipient", fact.oda.recipient, ds.entities)
+        _ref(ds, here, fid, "oda.donor", fact.oda.donor, ds.entities)
+        _ref(ds, here, fid, "oda.recipient", fact.oda.recipient, ds.entities)
     if fact.project:
-        _ref(ds, "facts", fid, "project.country", fact.project.country, ds.entities)
-        _ref(ds, "facts", fid, "project.sector", fact.project.sector, ds.topics)
+        _ref(ds, here, fid, "project.country", fact.project.country, ds.entities)
+        _ref(ds, here, fid, "project.sector", fact.project.sector, ds.topics)
     for i, cite in enumerate(fact.citations):
-        _check_citation(ds, fact, i, cite)
+        _check_citation(ds, fact, cite, here, prefix=f"citations.{i}.")
 
 
-def _check_citation(ds: Dataset, fact: Fact, i: int, cite: Citation) -> None:
-    extra = ds.extra_where.get((fact.id, i))
-    before = len(ds.problems)
-    where = f"citations.{i}"
-    _ref(ds, "facts", fact.id, f"{where}.source", cite.source, ds.sources)
-    _check_date(ds, "facts", fact.id, f"{where}.date", cite.date, optional=True)
+def _check_citation(ds: Dataset, fact: Fact, cite: Citation, here: Here, prefix: str) -> None:
+    _ref(ds, here, fact.id, f"{prefix}source", cite.source, ds.sources)
+    _check_date(ds, here, fact.id, f"{prefix}date", cite.date, optional=True)
     for msg in value_problems(fact, cite) if cite.value is not None else ():
-        _problem(ds, "facts", fact.id, f"{where}.value", msg)
-    if extra:  # point at the citations file the citation came from, not at the fact
-        file, node = extra
-        for k in range(before, len(ds.problems)):
-            p = ds.problems[k]
-            fld = p.field.split(".", 2)[-1]
-            ds.problems[k] = Problem(file, node.find((fld,)), p.record, fld, p.message)
+        _problem(ds, here, fact.id, f"{prefix}value", msg)
 
 
 SCALE_WORDS = {
@@ -309,7 +326,8 @@ def _check_names(ds: Dataset) -> None:
             for name in names:
                 key = f"{bucket}:{fold(name)}"
                 if key in seen and seen[key] != rec.id:
-                    _problem(ds, bucket, rec.id, "aliases", f"{name!r} also names {seen[key]!r}")
+                    here = Here(*ds.where[(bucket, rec.id)])
+                    _problem(ds, here, rec.id, "aliases", f"{name!r} also names {seen[key]!r}")
                 seen[key] = rec.id
 
 
@@ -322,7 +340,8 @@ def _check_registry(ds: Dataset) -> None:
     rel = _rel(path, ds)
     for rid in reg.get("retired") or ():
         if rid in ds.facts:
-            _problem(ds, "facts", rid, "id", f"retired id reused (retired in {rel})")
+            here = Here(*ds.where[("facts", rid)])
+            _problem(ds, here, rid, "id", f"retired id reused (retired in {rel})")
     for rid in reg.get("published") or ():
         if rid not in ds.facts and rid not in (reg.get("retired") or ()):
             ds.problems.append(Problem(rel, 1, rid, "id", "published id has vanished; retire it"))

@@ -5,7 +5,6 @@ Stdlib only, so that a lookup starts fast: no pydantic, no sqlite-utils, no YAML
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import sqlite3
@@ -62,6 +61,8 @@ def _names(conn: sqlite3.Connection, what: str) -> list:
 
 def suggest(rows: list[sqlite3.Row], key: str, n: int = 3) -> list[str]:
     """The closest names, by spelling and by shared prefix, each target named once."""
+    import difflib  # only a miss pays for it
+
     by_norm = {r["norm"]: r["label"] for r in rows}
     close = difflib.get_close_matches(key, list(by_norm), n=8, cutoff=0.6)
     close += [k for k in by_norm if key and (k.startswith(key) or key in k.split())]
@@ -243,6 +244,8 @@ def show(conn, fact_id: str) -> dict:
     row = conn.execute(f"SELECT {FACT_COLUMNS}, earliest, latest, precision FROM facts WHERE id = ?",
                        (fact_id,)).fetchone()
     if row is None:
+        import difflib
+
         ids = [r[0] for r in conn.execute("SELECT id FROM facts")]
         raise NotFound("fact id", fact_id, difflib.get_close_matches(fact_id, ids, n=3, cutoff=0.5))
     rec = _fact(row)
