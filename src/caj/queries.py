@@ -100,15 +100,15 @@ def timeline(conn, *, year_from=None, year_to=None, country=None, topic=None, ki
     return (_fact(r) for r in conn.execute(sql, args))
 
 
-def _date_filter(year_from, year_to, alias="f") -> tuple[list[str], list]:
-    where, args = [], []
-    if year_from is not None:
-        where.append(f"{alias}.latest >= ?")
-        args.append(_year(year_from, end=False))
-    if year_to is not None:
-        where.append(f"{alias}.earliest <= ?")
-        args.append(_year(year_to, end=True))
-    return where, args
+def _date_filter(year_from, year_to) -> tuple[list[str], list]:
+    """Facts whose [earliest, latest] overlaps the asked years, found through the R*Tree."""
+    if year_from is None and year_to is None:
+        return [], []
+    lo = _year(year_from, end=False) if year_from is not None else "0001-01-01"
+    hi = _year(year_to, end=True) if year_to is not None else "9999-12-31"
+    span = ("f.seq IN (SELECT seq FROM fact_span WHERE lo <= julianday(?) - 1721424.5 "
+            "AND hi >= julianday(?) - 1721424.5)")
+    return [span, "f.latest >= ?", "f.earliest <= ?"], [hi, lo, lo, hi]
 
 
 def _where(clauses: list[str]) -> str:

@@ -40,6 +40,7 @@ class Col:
     justify: str = "left"
     no_wrap: bool = False
     ratio: int | None = None
+    min_width: int | None = None
 
 
 @dataclass
@@ -156,6 +157,7 @@ def _cell(col: Col, row: dict) -> str:
 
 
 _START = object()
+NARROW = 70  # below this many columns a grid is unreadable: one card per record instead
 
 
 def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
@@ -164,12 +166,16 @@ def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
     from rich.table import Table
 
     console = Console(file=out, highlight=False, emoji=False, soft_wrap=False)
+    if console.width < NARROW:
+        return draw_cards(rows, view, console)
     table = Table(title=view.title, caption=view.caption, box=box.SIMPLE_HEAD,
                   show_footer=bool(view.footer), caption_justify="left", title_justify="left",
-                  expand=False, pad_edge=False)
+                  expand=True, pad_edge=False)
     for c in view.columns:
         table.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap, ratio=c.ratio,
-                         footer=view.footer.get(c.key, ""), overflow="fold")
+                         min_width=c.min_width,
+                         footer=view.footer.get(c.key, ""),
+                         overflow="fold")
     last = _START
     for row in rows:
         if view.section_by and (key := view.section_by(row)) != last:
@@ -178,6 +184,27 @@ def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
             last = key
         table.add_row(*(_rich_cell(c, row, view) for c in view.columns))
     console.print(table)
+    return len(rows)
+
+
+def draw_cards(rows: list[dict], view: View, console) -> int:
+    """Each record as 'Field: value' lines, wrapped to the terminal: readable at any width."""
+    from rich.table import Table
+
+    for n, row in enumerate(rows):
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for c in view.columns:
+            cell = _rich_cell(c, row, view)
+            if cell.plain:
+                grid.add_row(c.header or c.key, cell)
+        if n:
+            console.print()
+        console.print(grid)
+    if view.caption:
+        console.print()
+        console.print(view.caption, style="dim")
     return len(rows)
 
 

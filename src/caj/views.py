@@ -7,7 +7,7 @@ import sys
 from caj import queries, render
 from caj.render import Col, View
 
-LEGEND = "+ stated in both documents   ! contradicted by the public record   ~ refined by it"
+LEGEND = "+ stated in both documents   ! contradicted by the record   ~ refined by it"
 
 
 def marks(_value, row: dict) -> str:
@@ -16,7 +16,7 @@ def marks(_value, row: dict) -> str:
 
 
 def source_ids(value, row: dict) -> str:
-    return ", ".join(dict.fromkeys(s["source"] for s in value or []))
+    return "\n".join(dict.fromkeys(s["source"] for s in value or []))
 
 
 def joined(value, row: dict) -> str:
@@ -31,10 +31,8 @@ TIMELINE = View(
     columns=[
         Col("when", "Date", no_wrap=True),
         Col("marks", "", show=marks, no_wrap=True),
-        Col("title", "Fact", ratio=3),
-        Col("kind", "Kind", no_wrap=True),
-        Col("countries", "Countries", show=joined, ratio=1),
-        Col("sources", "Sources", show=source_ids, ratio=1),
+        Col("title", "Fact", ratio=3, min_width=20),
+        Col("sources", "Sources", show=source_ids, no_wrap=True),
         Col("id", "Id", no_wrap=True),
     ],
     caption=LEGEND + "\n`caj show ID` gives every citation and note.",
@@ -71,7 +69,7 @@ def oda_view(rows: list[dict], currency: str | None) -> View:
                  Col("rate_jpy_per_usd", "¥ per US$", show=rate, justify="right")]
         caption += (f" {currency} at the annual average rate of the figure's year: World Bank WDI "
                     "PA.NUS.FCRF (source wb-wdi-fx).")
-    cols += [Col("sources", "Sources", show=source_ids), Col("id", "Id", no_wrap=True)]
+    cols += [Col("sources", "Sources", show=source_ids, no_wrap=True), Col("id", "Id", no_wrap=True)]
     total, why = queries.oda_total(rows)
     footer = {}
     if total is not None:
@@ -95,7 +93,7 @@ PROJECTS = View(
             (r["japanese_partners"] or []) + (r["local_partners"] or []) + (r["funders"] or []))),
         Col("finance", "Finance"),
         Col("capacity", "Capacity", no_wrap=True),
-        Col("sources", "Sources", show=source_ids),
+        Col("sources", "Sources", show=source_ids, no_wrap=True),
         Col("id", "Id", no_wrap=True),
     ],
     caption="`caj show ID` gives every citation and note.",
