@@ -267,32 +267,50 @@ def show(conn, fact_id: str) -> dict:
 
 
 def search(conn, text: str, limit: int = 50) -> list[dict]:
-    """FTS5, ranked by bm25; text that is not valid FTS syntax is searched as plain words."""
-    sql = ("SELECT d.doc_kind, d.ref, d.title, snippet(search_docs_fts, 1, '[', ']', '…', 12) AS hit, "
-           "bm25(search_docs_fts, 5.0, 1.0) AS score FROM search_docs_fts "
-           "JOIN search_docs d ON d.rowid = search_docs_fts.rowid "
-           "WHERE search_docs_fts MATCH ? ORDER BY score, d.rowid LIMIT ?")
+    """FTS5, ranked by bm25 (titles weigh more); text that is not valid FTS syntax is searched as
+    plain words. Ranking runs in SQLite; snippets are cut only for the hits shown."""
     try:
-        rows = conn.execute(sql, (text, limit)).fetchall()
+        hits = _ranked(conn, text, limit)
     except sqlite3.OperationalError:
-        rows = conn.execute(sql, (plain_query(text), limit)).fetchall()
-    return [_search_row(conn, r) for r in rows]
+        hits = []
+    if not hits:  # a question or stray syntax: any of its words, best match first
+        text = plain_query(text)
+        hits = _ranked(conn, text, limit)
+    if not hits:
+        return []
+    marks = ",".join("?" * len(hits))
+    snippets = dict(conn.execute(
+        "SELECT rowid, snippet(search_docs_fts, 1, '[', ']', '…', 12) FROM search_docs_fts "
+        f"WHERE search_docs_fts MATCH ? AND rowid IN ({marks})", (text, *hits)).fetchall())
+    rows = conn.execute(f"SELECT rowid, doc_kind, ref, title FROM search_docs WHERE rowid IN ({marks})",
+                        hits).fetchall()
+    by_id = {r["rowid"]: r for r in rows}
+    return [_search_row(conn, by_id[h], snippets.get(h, "")) for h in hits]
+
+
+def _ranked(conn, text: str, limit: int) -> list[int]:
+    sql = "SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ? ORDER BY rank LIMIT ?"
+    return [r[0] for r in conn.execute(sql, (text, limit))]
+
+
+STOPWORDS = set("a an and are as at be by did do does for from had has have how in is it its "
+                "of on or the to was were what when where which who whom why with".split())
 
 
 def plain_query(text: str) -> str:
-    """Each word quoted, so FTS operators and punctuation lose their meaning."""
-    words = re.findall(r"\w+", text)
-    return " ".join(f'"{w}"' for w in words) or '""'
+    """Each word quoted, so FTS operators and punctuation lose their meaning; any word may match."""
+    words = [w for w in re.findall(r"\w+", text) if w.casefold() not in STOPWORDS]
+    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words)) or '""'
 
 
-def _search_row(conn, r: sqlite3.Row) -> dict:
+def _search_row(conn, r: sqlite3.Row, hit: str) -> dict:
     if r["doc_kind"] == "fact":
         f = conn.execute("SELECT date, sources_json FROM facts WHERE id = ?", (r["ref"],)).fetchone()
         date, sources = f["date"], json.loads(f["sources_json"])
     else:
         date, sources = None, []
     return {"id": r["ref"], "type": r["doc_kind"], "date": date, "title": r["title"],
-            "match": r["hit"], "sources": sources}
+            "match": hit, "sources": sources}
 
 
 # --- lists ------------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ class View:
     caption: str | None = None
     footer: dict[str, str] = field(default_factory=dict)
     section_by: Callable[[dict], Any] | None = None  # rows with a new value start a section
+    fields: tuple[str, ...] = ()  # the machine columns, for the header of an empty result
     highlight: bool = False  # [word] in cells marks a search hit
 
 
@@ -92,7 +93,7 @@ def emit(rows: Iterable[dict], fmt: str, view: View, out: TextIO | None = None) 
 
 def _delimited(rows: Iterator[dict], out: TextIO, fmt: str, view: View) -> int:
     first = next(rows, None)
-    keys = list(first) if first else [c.key for c in view.columns]
+    keys = list(first) if first else list(view.fields or (c.key for c in view.columns))
     w = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
     w.writerow(keys)
     n = 0

@@ -37,6 +37,8 @@ TIMELINE = View(
     ],
     caption=LEGEND + "\n`caj show ID` gives every citation and note.",
     section_by=year_of,
+    fields=("id", "date", "when", "kind", "title", "summary", "status", "date_basis", "countries",
+            "topics", "corroborated", "disputed", "refined", "sources"),
 )
 
 
@@ -79,7 +81,11 @@ def oda_view(rows: list[dict], currency: str | None) -> View:
         footer = {"recipient": "Total", key: queries.money(total, cur, r0["scale"])}
     elif len(rows) > 1:
         caption += f"\n{why}."
-    return View(columns=cols, caption=caption, footer=footer)
+    fields = ("id", "date", "year", "donor", "recipient", "amount", "currency", "scale", "measure",
+              "year_basis", "flow_type", "value_stated", "disputed")
+    if currency:
+        fields += ("converted", "converted_currency", "rate_jpy_per_usd", "rate_source")
+    return View(columns=cols, caption=caption, footer=footer, fields=fields + ("sources",))
 
 
 PROJECTS = View(
@@ -97,12 +103,15 @@ PROJECTS = View(
         Col("id", "Id", no_wrap=True),
     ],
     caption="`caj show ID` gives every citation and note.",
+    fields=("id", "date", "name", "country", "sector", "status", "japanese_partners", "local_partners",
+            "funders", "finance", "capacity", "summary", "sources"),
 )
 
 SEARCH = View(
     columns=[Col("type", "Type"), Col("date", "Date", no_wrap=True), Col("title", "Title", ratio=2),
              Col("match", "Match", ratio=3), Col("id", "Id", no_wrap=True)],
     highlight=True,
+    fields=("id", "type", "date", "title", "match", "sources"),
 )
 
 SOURCES = View(columns=[Col("id", "Id", no_wrap=True), Col("kind", "Kind"), Col("date", "Date"),

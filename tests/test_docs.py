@@ -1,0 +1,70 @@
+"""The README is true: every example's output is what caj prints now, and every command is
+documented there and in its own --help with two examples.
+
+To refresh the examples after a data change: CAJ_UPDATE_README=1 python -m pytest tests/test_docs.py
+"""
+
+import os
+import re
+import shlex
+
+import pytest
+
+from caj.cli import app
+from conftest import REPO
+from helpers import invoke
+
+README = REPO / "README.md"
+BLOCK = re.compile(r"```console\n(.*?)```", re.S)
+
+
+def examples(text: str):
+    """(command line, expected output) for each `$ caj ...` in console blocks."""
+    for block in BLOCK.findall(text):
+        parts = re.split(r"^\$ ", block, flags=re.M)
+        for part in parts[1:]:
+            line, _, output = part.partition("\n")
+            yield line, output
+
+
+def run_example(line: str) -> str:
+    command, _, pipe = line.partition(" | ")
+    args = shlex.split(command)
+    assert args[0] == "caj", line
+    result = invoke(*args[1:])
+    out = result.out + result.err
+    if pipe:  # only `| head -N` is used in the README
+        n = int(re.fullmatch(r"head -(\d+)", pipe.strip()).group(1))
+        out = "".join(out.splitlines(keepends=True)[:n])
+    return out
+
+
+def test_readme_examples_match_real_output():
+    text = README.read_text(encoding="utf-8")
+    found = list(examples(text))
+    assert len(found) >= 5
+    if os.environ.get("CAJ_UPDATE_README"):
+        for line, output in found:
+            text = text.replace(f"$ {line}\n{output}", f"$ {line}\n{run_example(line)}", 1)
+        README.write_text(text, encoding="utf-8")
+        return
+    for line, output in found:
+        assert run_example(line) == output, line
+
+
+COMMANDS = [c.name or c.callback.__name__ for c in app.registered_commands]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_in_the_readme(command):
+    assert re.search(rf"\bcaj {command}\b", README.read_text(encoding="utf-8")), command
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_two_examples(command):
+    result = invoke(command, "--help")
+    assert result.code == 0
+    purpose = result.out.split("\n\n")[1].strip()
+    assert purpose and not purpose.startswith("Examples"), command
+    assert len(re.findall(rf"caj {command}\b", result.out.split("Examples:")[1])) >= 2 or \
+        len(re.findall(r"\bcaj ", result.out.split("Examples:")[1])) >= 2, command
