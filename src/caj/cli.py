@@ -338,6 +338,7 @@ def main() -> None:
     """Entry point: run the app and turn every failure into one line and an exit code."""
     render.prepare_stream(sys.stdout)
     render.prepare_stream(sys.stderr)
+    every_command = app.registered_commands
     _only_the_command_asked_for(sys.argv)
     try:
         code = app(standalone_mode=False)
@@ -351,6 +352,8 @@ def main() -> None:
         code = _failure(exc)
     except KeyboardInterrupt:
         code = _fail("interrupted", 130)
+    finally:
+        app.registered_commands = every_command
     sys.exit(code if isinstance(code, int) else 0)
 
 
