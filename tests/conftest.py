@@ -63,6 +63,7 @@ def caj_exe() -> list[str]:
 
 
 def env(**extra: str) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("CAJ_", "PYTEST_"))}
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("CAJ_", "PYTEST_")) and k not in ("NO_COLOR", "FORCE_COLOR")}
     base.update(extra)
     return base

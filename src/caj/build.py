@@ -131,12 +131,12 @@ CREATE INDEX idx_names_norm ON names (norm);
 CREATE VIEW v_timeline AS
   SELECT f.* FROM facts f ORDER BY f.earliest, f.latest, f.seq;
 CREATE VIEW v_oda AS
-  SELECT f.id, f.date, f.date_display, f.title, f.status, f.sources, f.sources_json, f.disputed,
-         f.corroborated, f.earliest, f.seq, o.*
+  SELECT f.id, f.date, f.date_display, f.date_basis, f.title, f.status, f.sources, f.sources_json,
+         f.disputed, f.corroborated, f.refined, f.earliest, f.seq, o.*
   FROM oda o JOIN facts f ON f.id = o.fact_id;
 CREATE VIEW v_projects AS
-  SELECT f.id, f.date, f.date_display, f.status, f.summary, f.sources, f.sources_json,
-         f.disputed, f.corroborated, f.earliest, f.seq, p.*
+  SELECT f.id, f.date, f.date_display, f.date_basis, f.status, f.summary, f.sources,
+         f.sources_json, f.disputed, f.corroborated, f.refined, f.earliest, f.seq, p.*
   FROM projects p JOIN facts f ON f.id = p.fact_id;
 CREATE VIEW v_conflicts AS
   SELECT c.*, f.date AS fact_date, f.title, f.seq FROM citations c JOIN facts f ON f.id = c.fact_id

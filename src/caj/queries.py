@@ -209,14 +209,16 @@ def projects(conn, *, country=None, sector=None, partner=None, status=None) -> l
 
 def _project_row(r: sqlite3.Row) -> dict:
     return {
-        "id": r["id"], "date": r["date"], "name": r["name"], "country": r["country"],
-        "sector": r["sector"], "status": r["status"],
+        "id": r["id"], "date": r["date"], "when": r["date_display"], "date_basis": r["date_basis"],
+        "name": r["name"], "country": r["country"], "sector": r["sector"], "status": r["status"],
         "japanese_partners": _split(r["japanese_partners"]),
         "local_partners": _split(r["local_partners"]), "funders": _split(r["funders"]),
         "finance": money(r["finance_amount"], r["finance_currency"], r["finance_scale"],
                          r["finance_ceiling"], r["finance_instrument"]),
         "capacity": f"{_num(r['capacity_value'])} {r['capacity_unit']}" if r["capacity_value"] else "",
-        "summary": r["summary"], "sources": json.loads(r["sources_json"]),
+        "summary": r["summary"], "corroborated": bool(r["corroborated"]),
+        "disputed": bool(r["disputed"]), "refined": bool(r["refined"]),
+        "sources": json.loads(r["sources_json"]),
     }
 
 

@@ -4,6 +4,8 @@ untruncated, so a million rows cost no more memory than one."""
 
 from __future__ import annotations
 
+import os
+
 import codecs
 import csv
 import json
@@ -41,6 +43,7 @@ class Col:
     no_wrap: bool = False
     ratio: int | None = None
     min_width: int | None = None
+    dim_after_first: bool = False  # lines after the first are secondary (an id under a title)
 
 
 @dataclass
@@ -50,6 +53,7 @@ class View:
     caption: str | None = None
     footer: dict[str, str] = field(default_factory=dict)
     section_by: Callable[[dict], Any] | None = None  # rows with a new value start a section
+    section_label: bool = False  # open each section with a row naming it (section_by's value)
     fields: tuple[str, ...] = ()  # the machine columns, for the header of an empty result
     highlight: bool = False  # [word] in cells marks a search hit
 
@@ -166,26 +170,72 @@ def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, highlight=False, emoji=False, soft_wrap=False)
+    # NO_COLOR (no-color.org): plain text, no escape codes at all, bold included
+    plain = bool(os.environ.get("NO_COLOR"))
+    console = Console(file=out, highlight=False, emoji=False, soft_wrap=False,
+                      color_system=None if plain else "auto", no_color=plain)
     if console.width < NARROW:
         return draw_cards(rows, view, console)
+    cells = [[_rich_cell(c, row, view) for c in view.columns] for row in rows]
+    from rich.text import Text
+
+    extra = [[Text(view.footer.get(c.key, "")) for c in view.columns]] if view.footer else []
+    if view.section_label and view.section_by:
+        extra += [[Text(str(view.section_by(row)))] + [Text("")] * (len(view.columns) - 1)
+                  for row in rows]
+    widths = fit_widths(view.columns, cells + extra, console.width)
     table = Table(title=view.title, caption=view.caption, box=box.SIMPLE_HEAD,
                   show_footer=bool(view.footer), caption_justify="left", title_justify="left",
-                  expand=True, pad_edge=False)
-    for c in view.columns:
-        table.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap, ratio=c.ratio,
-                         min_width=c.min_width,
-                         footer=view.footer.get(c.key, ""),
+                  pad_edge=False, padding=(0, 1, 0, 0), collapse_padding=False)
+    for c, w in zip(view.columns, widths):
+        table.add_column(c.header, justify=c.justify, width=w, footer=view.footer.get(c.key, ""),
                          overflow="fold")
     last = _START
-    for row in rows:
+    for n, row in enumerate(rows):
         if view.section_by and (key := view.section_by(row)) != last:
             if last is not _START:
                 table.add_section()
             last = key
-        table.add_row(*(_rich_cell(c, row, view) for c in view.columns))
+            if view.section_label:
+                table.add_row(Text(str(key), style="bold"), *[""] * (len(view.columns) - 1))
+        table.add_row(*cells[n])
     console.print(table)
     return len(rows)
+
+
+def fit_widths(columns: list[Col], cells: list[list], total: int) -> list[int]:
+    """Column widths that fit the terminal: each column as wide as its widest line; when that is
+    too wide, the widest wrappable columns give way first (down to their minimum), then, only if
+    it must, every column, so that nothing is ever cut off: long text wraps instead."""
+    natural = []
+    for i, c in enumerate(columns):
+        lines = c.header.splitlines()
+        for row in cells:
+            lines += row[i].plain.splitlines()
+        natural.append(max([1, *(len(line) for line in lines)]))
+    # the box draws an edge either side and a divider between columns, and each column but the
+    # last pads one space on its right
+    room = total - 2 - 2 * (len(columns) - 1)
+    if sum(natural) <= room:
+        return natural
+    wraps = [bool(c.ratio or c.min_width) and not c.no_wrap for c in columns]
+    floor = [min(n, c.min_width or 8) if w else n for n, w, c in zip(natural, wraps, columns)]
+    widths = _water_fill(natural, floor, room)
+    if sum(widths) <= room:
+        return widths
+    return _water_fill(natural, [min(n, 6) for n in natural], room)
+
+
+def _water_fill(natural: list[int], floor: list[int], room: int) -> list[int]:
+    """The largest cap on column widths (never below a column's floor) that fits the room."""
+    def fitted(cap: int) -> list[int]:
+        return [max(f, min(n, cap)) for n, f in zip(natural, floor)]
+
+    lo, hi = 1, max(natural)
+    while lo < hi:
+        cap = (lo + hi + 1) // 2
+        lo, hi = (cap, hi) if sum(fitted(cap)) <= room else (lo, cap - 1)
+    return fitted(lo)
 
 
 def draw_cards(rows: list[dict], view: View, console) -> int:
@@ -213,6 +263,9 @@ def _rich_cell(col: Col, row: dict, view: View):
     from rich.text import Text
 
     text = _cell(col, row)
+    if col.dim_after_first and "\n" in text:
+        head, rest = text.split("\n", 1)
+        return Text(head + "\n").append(rest, style="dim")
     if not view.highlight or "[" not in text:
         return Text(text)
     out = Text()

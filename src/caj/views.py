@@ -7,12 +7,18 @@ import sys
 from caj import queries, render
 from caj.render import Col, View
 
-LEGEND = "+ stated in both documents   ! contradicted by the record   ~ refined by it"
+LEGEND = ("+ stated in both documents   ! contradicted by the record   ~ refined by it\n"
+          "* undated in the document: dated as of the document itself")
 
 
 def marks(_value, row: dict) -> str:
     return ("+" if row.get("corroborated") else "") + ("!" if row.get("disputed") else "") + (
-        "~" if row.get("refined") else "")
+        "~" if row.get("refined") else "") + ("*" if row.get("date_basis") == "source" else "")
+
+
+def titled(key: str):
+    """A title with the record's id on a second, dimmed line: the id is what `show` takes."""
+    return lambda _value, row: f"{row.get(key) or ''}\n{row['id']}"
 
 
 def source_ids(value, row: dict) -> str:
@@ -31,9 +37,8 @@ TIMELINE = View(
     columns=[
         Col("when", "Date", no_wrap=True),
         Col("marks", "", show=marks, no_wrap=True),
-        Col("title", "Fact", ratio=3, min_width=20),
+        Col("title", "Fact", show=titled("title"), ratio=1, min_width=24, dim_after_first=True),
         Col("sources", "Sources", show=source_ids, no_wrap=True),
-        Col("id", "Id", no_wrap=True),
     ],
     caption=LEGEND + "\n`caj show ID` gives every citation and note.",
     section_by=year_of,
@@ -60,18 +65,23 @@ def oda_view(rows: list[dict], currency: str | None) -> View:
     cols = [
         Col("year", "Year", show=lambda v, r: str(v), no_wrap=True),
         Col("marks", "", show=marks, no_wrap=True),
-        Col("recipient", "Recipient", no_wrap=True),
+        Col("recipient", "Recipient", show=titled("recipient"), ratio=1, min_width=10,
+            dim_after_first=True),
         Col("amount", "Amount", show=stated, justify="right", no_wrap=True),
         Col("value_stated", "As printed", no_wrap=True),
-        Col("measure", "Measure"),
     ]
     caption = "Amounts as the sources state them."
+    measures = {r["measure"] for r in rows}
+    if len(measures) > 1:
+        cols.append(Col("measure", "Measure", ratio=1, min_width=8))
+    elif rows:
+        caption = f"Amounts as the sources state them; each a {measures.pop()}."
     if currency:
         cols += [Col("converted", currency, show=converted, justify="right", no_wrap=True),
                  Col("rate_jpy_per_usd", "¥ per US$", show=rate, justify="right")]
         caption += (f" {currency} at the annual average rate of the figure's year: World Bank WDI "
                     "PA.NUS.FCRF (source wb-wdi-fx).")
-    cols += [Col("sources", "Sources", show=source_ids, no_wrap=True), Col("id", "Id", no_wrap=True)]
+    cols += [Col("sources", "Sources", show=source_ids, ratio=1, min_width=9)]
     total, why = queries.oda_total(rows)
     footer = {}
     if total is not None:
@@ -88,28 +98,44 @@ def oda_view(rows: list[dict], currency: str | None) -> View:
     return View(columns=cols, caption=caption, footer=footer, fields=fields + ("sources",))
 
 
+def partners(_value, row: dict) -> str:
+    return "\n".join(dict.fromkeys(
+        (row["japanese_partners"] or []) + (row["local_partners"] or []) + (row["funders"] or [])))
+
+
+def scale_of(_value, row: dict) -> str:
+    return "\n".join(x for x in (row.get("finance"), row.get("capacity")) if x)
+
+
+def project_cell(_value, row: dict) -> str:
+    """The project's name, then (dimmed) who is in it and its id."""
+    who = list(dict.fromkeys(
+        (row["japanese_partners"] or []) + (row["local_partners"] or []) + (row["funders"] or [])))
+    return "\n".join([row["name"], *(["with " + ", ".join(who)] if who else []), row["id"]])
+
+
 PROJECTS = View(
     columns=[
-        Col("country", "Country", no_wrap=True),
-        Col("name", "Project", ratio=3),
-        Col("sector", "Sector"),
-        Col("status", "Status"),
-        Col("date", "Date", no_wrap=True),
-        Col("japanese_partners", "Partners", show=lambda v, r: ", ".join(
-            (r["japanese_partners"] or []) + (r["local_partners"] or []) + (r["funders"] or []))),
-        Col("finance", "Finance"),
-        Col("capacity", "Capacity", no_wrap=True),
-        Col("sources", "Sources", show=source_ids, no_wrap=True),
-        Col("id", "Id", no_wrap=True),
+        Col("when", "Date", no_wrap=True),
+        Col("marks", "", show=marks, no_wrap=True),
+        Col("name", "Project", show=project_cell, ratio=4, min_width=20, dim_after_first=True),
+        Col("sector", "Sector", show=lambda v, r: f"{v}\n{r['status']}", ratio=1, min_width=9,
+            dim_after_first=True),
+        Col("finance", "Size", show=scale_of, ratio=1, min_width=10),
+        Col("sources", "Sources", show=source_ids, ratio=1, min_width=9),
     ],
-    caption="`caj show ID` gives every citation and note.",
-    fields=("id", "date", "name", "country", "sector", "status", "japanese_partners", "local_partners",
-            "funders", "finance", "capacity", "summary", "sources"),
+    caption=LEGEND + "\n`caj show ID` gives every citation and note.",
+    section_by=lambda row: row["country"],
+    section_label=True,
+    fields=("id", "date", "when", "name", "country", "sector", "status", "date_basis",
+            "japanese_partners", "local_partners", "funders", "finance", "capacity", "summary",
+            "corroborated", "disputed", "refined", "sources"),
 )
 
 SEARCH = View(
-    columns=[Col("type", "Type"), Col("date", "Date", no_wrap=True), Col("title", "Title", ratio=2),
-             Col("match", "Match", ratio=3), Col("id", "Id", no_wrap=True)],
+    columns=[Col("type", "Type", no_wrap=True), Col("date", "Date", no_wrap=True),
+             Col("title", "Title", show=titled("title"), ratio=2, min_width=20, dim_after_first=True),
+             Col("match", "Match", ratio=3, min_width=20)],
     highlight=True,
     fields=("id", "type", "date", "title", "match", "sources"),
 )
@@ -126,10 +152,12 @@ TOPICS = View(columns=[Col("id", "Id", no_wrap=True), Col("label", "Topic"),
                        Col("facts", "Facts", justify="right")])
 
 CONFLICTS = View(
-    columns=[Col("date", "Date", no_wrap=True), Col("title", "Fact", ratio=2),
-             Col("document_says", "The document says", ratio=2), Col("stance", "Record"),
-             Col("record_says", "The record says", ratio=2), Col("note", "Note", ratio=3),
-             Col("id", "Id", no_wrap=True)],
+    columns=[Col("date", "Date", no_wrap=True),
+             Col("title", "Fact", show=titled("title"), ratio=2, min_width=16, dim_after_first=True),
+             Col("document_says", "The document says", ratio=2, min_width=12),
+             Col("stance", "Record", no_wrap=True),
+             Col("record_says", "The record says", ratio=2, min_width=12),
+             Col("note", "Note", ratio=3, min_width=16)],
 )
 
 KEY_VALUE = View(columns=[Col("field", "Field", no_wrap=True), Col("value", "Value")])
