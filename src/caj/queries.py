@@ -181,10 +181,13 @@ def oda_total(rows: list[dict]) -> tuple[float | None, str]:
     """The sum, or why there is none: rows must share currency, scale, measure and year basis."""
     if len(rows) < 2:
         return None, "a total needs two or more rows"
-    keys = {(r.get("converted_currency") or r["currency"], r["scale"], r["measure"], r["year_basis"])
-            for r in rows}
-    if len(keys) > 1:
-        return None, "no total: the rows differ in currency, scale, measure or year basis"
+    differ = [name for name, key in (
+        ("currency", lambda r: r.get("converted_currency") or r["currency"]),
+        ("scale", lambda r: r["scale"]), ("measure", lambda r: r["measure"]),
+        ("year", lambda r: r["year"]), ("year basis", lambda r: r["year_basis"]),
+    ) if len({key(r) for r in rows}) > 1]
+    if differ:
+        return None, f"no total: the rows differ in {' and '.join(differ)}"
     if any(r.get("converted_currency") and r["converted"] is None for r in rows):
         return None, "no total: some rows have no exchange rate for their year"
     field = "converted" if rows[0].get("converted_currency") else "amount"
