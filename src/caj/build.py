@@ -35,15 +35,47 @@ def build(ds: Dataset, out: Path) -> dict:
         raise BuildError(f"{len(ds.problems)} problem(s) in the data; run `caj validate`")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    _clear_abandoned(out)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
+    _hold(fd)  # marks the file as in use until this process ends, however it ends
     try:
         meta = write(ds, Path(tmp))
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
     return meta
+
+
+def _hold(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: abandoned files are not cleared
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _clear_abandoned(out: Path) -> None:
+    """Remove temporary files of builds that were killed (their lock died with them)."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    for stale in out.parent.glob(f".{out.name}.*.tmp"):
+        try:
+            fd = os.open(stale, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a build in progress
+        else:
+            stale.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
 
 
 def write(ds: Dataset, path: Path) -> dict:
