@@ -227,6 +227,9 @@ def search(
     Examples: caj search railway · caj search "gas-fired" --format json
     """
     rows = queries.search(connect(db), text, limit=limit)
+    if _fmt(fmt) != "table":
+        for row in rows:
+            row["match"] = render.unmark(row["match"])
     _out(rows, fmt, views.SEARCH, f"nothing matches {text!r}; try fewer words or a prefix like rail*")
 
 

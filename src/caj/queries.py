@@ -285,7 +285,7 @@ def search(conn, text: str, limit: int = 50) -> list[dict]:
         return []
     marks = ",".join("?" * len(hits))
     snippets = dict(conn.execute(
-        "SELECT rowid, snippet(search_docs_fts, 1, '[', ']', '…', 12) FROM search_docs_fts "
+        "SELECT rowid, snippet(search_docs_fts, 1, char(2), char(3), '…', 12) FROM search_docs_fts "
         f"WHERE search_docs_fts MATCH ? AND rowid IN ({marks})", (text, *hits)).fetchall())
     rows = conn.execute(f"SELECT rowid, doc_kind, ref, title FROM search_docs WHERE rowid IN ({marks})",
                         hits).fetchall()

@@ -34,6 +34,14 @@ def prepare_stream(stream: TextIO) -> None:
         stream.reconfigure(errors="caj-degrade")
 
 
+HIT_START, HIT_END = "\x02", "\x03"  # around a search hit in a snippet; tables highlight it
+
+
+def unmark(text: str) -> str:
+    """A snippet without its hit markers, for machine formats."""
+    return text.replace(HIT_START, "").replace(HIT_END, "")
+
+
 @dataclass(frozen=True)
 class Col:
     key: str
@@ -55,7 +63,7 @@ class View:
     section_by: Callable[[dict], Any] | None = None  # rows with a new value start a section
     section_label: bool = False  # open each section with a row naming it (section_by's value)
     fields: tuple[str, ...] = ()  # the machine columns, for the header of an empty result
-    highlight: bool = False  # [word] in cells marks a search hit
+    highlight: bool = False  # HIT_START word HIT_END in cells marks a search hit
 
 
 # --- flattening for machine formats -----------------------------------------------------------
@@ -220,16 +228,18 @@ def fit_widths(columns: list[Col], cells: list[list], total: int) -> list[int]:
         return natural
     wraps = [bool(c.ratio or c.min_width) and not c.no_wrap for c in columns]
     floor = [min(n, c.min_width or 8) if w else n for n, w, c in zip(natural, wraps, columns)]
-    widths = _water_fill(natural, floor, room)
+    weight = [c.ratio or 1 if w else 10_000 for c, w in zip(columns, wraps)]
+    widths = _water_fill(natural, floor, weight, room)
     if sum(widths) <= room:
         return widths
-    return _water_fill(natural, [min(n, 6) for n in natural], room)
+    return _water_fill(natural, [min(n, 6) for n in natural], [c.ratio or 1 for c in columns], room)
 
 
-def _water_fill(natural: list[int], floor: list[int], room: int) -> list[int]:
-    """The largest cap on column widths (never below a column's floor) that fits the room."""
+def _water_fill(natural: list[int], floor: list[int], weight: list[int], room: int) -> list[int]:
+    """The largest cap that fits the room, each column allowed `cap * weight` (never less than
+    its floor, never more than it needs): wide, heavily weighted columns keep the most room."""
     def fitted(cap: int) -> list[int]:
-        return [max(f, min(n, cap)) for n, f in zip(natural, floor)]
+        return [max(f, min(n, cap * w)) for n, f, w in zip(natural, floor, weight)]
 
     lo, hi = 1, max(natural)
     while lo < hi:
@@ -266,10 +276,10 @@ def _rich_cell(col: Col, row: dict, view: View):
     if col.dim_after_first and "\n" in text:
         head, rest = text.split("\n", 1)
         return Text(head + "\n").append(rest, style="dim")
-    if not view.highlight or "[" not in text:
+    if not view.highlight or HIT_START not in text:
         return Text(text)
     out = Text()
-    for i, part in enumerate(text.replace("]", "[").split("[")):
+    for i, part in enumerate(text.replace(HIT_END, HIT_START).split(HIT_START)):
         out.append(part, style="bold reverse" if i % 2 else None)
     return out
 

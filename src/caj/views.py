@@ -65,10 +65,12 @@ def oda_view(rows: list[dict], currency: str | None) -> View:
     cols = [
         Col("year", "Year", show=lambda v, r: str(v), no_wrap=True),
         Col("marks", "", show=marks, no_wrap=True),
-        Col("recipient", "Recipient", show=titled("recipient"), ratio=1, min_width=10,
+        Col("recipient", "Recipient", show=titled("recipient"), ratio=2, min_width=10,
             dim_after_first=True),
-        Col("amount", "Amount", show=stated, justify="right", no_wrap=True),
-        Col("value_stated", "As printed", no_wrap=True),
+        # converted, the figure as printed stands beside its conversion; otherwise the amount
+        # in full, then as printed
+        *([] if currency else [Col("amount", "Amount", show=stated, justify="right", no_wrap=True)]),
+        Col("value_stated", "As printed", ratio=1, min_width=8),
     ]
     caption = "Amounts as the sources state them."
     measures = {r["measure"] for r in rows}
@@ -121,8 +123,8 @@ PROJECTS = View(
         Col("name", "Project", show=project_cell, ratio=4, min_width=20, dim_after_first=True),
         Col("sector", "Sector", show=lambda v, r: f"{v}\n{r['status']}", ratio=1, min_width=9,
             dim_after_first=True),
-        Col("finance", "Size", show=scale_of, ratio=1, min_width=10),
-        Col("sources", "Sources", show=source_ids, ratio=1, min_width=9),
+        Col("finance", "Size", show=scale_of, ratio=2, min_width=10),
+        Col("sources", "Sources", show=source_ids, ratio=2, min_width=9),
     ],
     caption=LEGEND + "\n`caj show ID` gives every citation and note.",
     section_by=lambda row: row["country"],
