@@ -9,9 +9,9 @@ import sys
 import pandas as pd
 import pytest
 
+from caj import render
 from conftest import caj_exe, env
 from helpers import invoke
-from caj import render
 
 TRICKY = [
     {"id": "a", "date": "2016", "text": 'comma, "quote" and\nnewline', "n": 1.5,

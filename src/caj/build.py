@@ -200,7 +200,7 @@ def _insert(db: sqlite_utils.Database, ds: Dataset) -> None:
     facts = sorted(ds.facts.values(), key=_order)
     counts = _source_counts(facts)
     db["sources"].insert_all(
-        ({**s.model_dump(), "n_facts": counts.get(s.id, 0)} for s in _by_id(ds.sources))
+        {**s.model_dump(), "n_facts": counts.get(s.id, 0)} for s in _by_id(ds.sources)
     )
     db["topics"].insert_all({"id": t.id, "label": t.label} for t in _by_id(ds.topics))
     db["entities"].insert_all(_entity_rows(ds))

@@ -1,8 +1,6 @@
 """The command line: parse, one query, one render. Errors become one line and an exit code:
 0 success (an empty result too), 1 runtime failure, 2 bad usage."""
 
-from __future__ import annotations
-
 import os
 import re
 import sys

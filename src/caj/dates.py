@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import edtf
 
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 @lru_cache(maxsize=65536)  # the edtf parser takes ~4 ms a call; datasets repeat their dates

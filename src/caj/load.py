@@ -16,7 +16,6 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from caj import dates
-from caj.text import fold
 from caj.models import (
     Citation,
     Entity,
@@ -26,6 +25,7 @@ from caj.models import (
     Topic,
     numbers_in,
 )
+from caj.text import fold
 
 
 @dataclass(frozen=True)

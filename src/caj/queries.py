@@ -298,8 +298,7 @@ def _ranked(conn, text: str, limit: int) -> list[int]:
     return [r[0] for r in conn.execute(sql, (text, limit))]
 
 
-STOPWORDS = set("a an and are as at be by did do does for from had has have how in is it its "
-                "of on or the to was were what when where which who whom why with".split())
+STOPWORDS = set(["a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from", "had", "has", "have", "how", "in", "is", "it", "its", "of", "on", "or", "the", "to", "was", "were", "what", "when", "where", "which", "who", "whom", "why", "with"])
 
 
 def plain_query(text: str) -> str:

@@ -4,14 +4,12 @@ untruncated, so a million rows cost no more memory than one."""
 
 from __future__ import annotations
 
-import os
-
 import codecs
 import csv
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
@@ -42,28 +40,35 @@ def unmark(text: str) -> str:
     return text.replace(HIT_START, "").replace(HIT_END, "")
 
 
-@dataclass(frozen=True)
+# Plain classes rather than dataclasses: @dataclass generates code with exec at import time,
+# which every lookup would pay for on startup.
 class Col:
-    key: str
-    header: str
-    show: Callable[[Any, dict], str] | None = None  # how the table shows it
-    justify: str = "left"
-    no_wrap: bool = False
-    ratio: int | None = None
-    min_width: int | None = None
-    dim_after_first: bool = False  # lines after the first are secondary (an id under a title)
+    """One column of a table: which field, its header, how to show it, how it may wrap."""
+
+    __slots__ = ("key", "header", "show", "justify", "no_wrap", "ratio", "min_width",
+                 "dim_after_first")
+
+    def __init__(self, key: str, header: str, show: Callable[[Any, dict], str] | None = None,
+                 justify: str = "left", no_wrap: bool = False, ratio: int | None = None,
+                 min_width: int | None = None, dim_after_first: bool = False) -> None:
+        self.key, self.header, self.show, self.justify = key, header, show, justify
+        self.no_wrap, self.ratio, self.min_width = no_wrap, ratio, min_width
+        self.dim_after_first = dim_after_first  # lines after the first are secondary (an id)
 
 
-@dataclass
 class View:
-    columns: list[Col]
-    title: str | None = None
-    caption: str | None = None
-    footer: dict[str, str] = field(default_factory=dict)
-    section_by: Callable[[dict], Any] | None = None  # rows with a new value start a section
-    section_label: bool = False  # open each section with a row naming it (section_by's value)
-    fields: tuple[str, ...] = ()  # the machine columns, for the header of an empty result
-    highlight: bool = False  # HIT_START word HIT_END in cells marks a search hit
+    """What a command's table shows. `fields` are the machine columns, for the header of an
+    empty result; `section_by` starts a new section when its value changes (`section_label`
+    opens it with a row naming it); `highlight` marks search hits between HIT_START/HIT_END."""
+
+    def __init__(self, columns: list[Col], title: str | None = None, caption: str | None = None,
+                 footer: dict[str, str] | None = None,
+                 section_by: Callable[[dict], Any] | None = None, section_label: bool = False,
+                 fields: tuple[str, ...] = (), highlight: bool = False) -> None:
+        self.columns, self.title, self.caption = columns, title, caption
+        self.footer = footer or {}
+        self.section_by, self.section_label = section_by, section_label
+        self.fields, self.highlight = fields, highlight
 
 
 # --- flattening for machine formats -----------------------------------------------------------
