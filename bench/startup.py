@@ -47,7 +47,7 @@ def shipped_db() -> str:
 
 def timed_pipe(cmd: list[str], env: dict) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.run(cmd, capture_output=True, env=env)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0 or not proc.stdout:
         raise SystemExit(f"{cmd} failed: {proc.stderr.decode()}")

@@ -16,7 +16,12 @@ import yaml
 PER_FILE = 20_000
 KINDS = ["event"] * 6 + ["oda"] * 2 + ["project"] + ["figure"]
 STATUSES = ["occurred", "planned", "proposed", "signed", "cancelled", "ongoing", "expected"]
-WORDS = ["railway", "pipeline", "uranium", "hydropower", "scholarship", "corridor", "loan", "grant", "summit", "memorandum", "refinery", "airport", "highway", "fertiliser", "methane", "turbine", "substation", "irrigation", "training", "dialogue", "agreement", "investment", "consortium", "feasibility", "tender", "bridge", "tunnel", "logistics"]
+WORDS = [
+    "railway", "pipeline", "uranium", "hydropower", "scholarship", "corridor", "loan", "grant",
+    "summit", "memorandum", "refinery", "airport", "highway", "fertiliser", "methane", "turbine",
+    "substation", "irrigation", "training", "dialogue", "agreement", "investment", "consortium",
+    "feasibility", "tender", "bridge", "tunnel", "logistics"
+]
 
 
 def date_for(rng: random.Random) -> str:

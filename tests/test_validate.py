@@ -78,7 +78,8 @@ def test_figure_as_printed_must_match_the_stored_amount(data_copy, dataset):
 
 def test_unknown_field_is_an_error(data_copy):
     path = data_copy / "sources.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  kind: analysis\n", "  kind: analysis\n  colour: red\n", 1),
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  kind: analysis\n", "  kind: analysis\n  colour: red\n", 1),
                     encoding="utf-8")
     problems = [str(p) for p in load(data_copy).problems]
     assert any("colour" in p and "Extra inputs" in p for p in problems)

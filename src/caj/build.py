@@ -271,7 +271,8 @@ def fact_rows(ds: Dataset, fact: Fact, seq: int) -> Iterator[tuple[str, dict]]:
     for c in _countries(ds, fact):
         yield "fact_countries", {"fact_id": fact.id, "entity_id": c}
     for n, c in enumerate(fact.citations, start=1):
-        yield "citations", {"fact_id": fact.id, "n": n, "source_id": c.source, **c.model_dump(exclude={"source"})}
+        yield "citations", {"fact_id": fact.id, "n": n, "source_id": c.source,
+                            **c.model_dump(exclude={"source"})}
     if fact.oda:
         yield "oda", _oda_row(fact)
     if fact.project:

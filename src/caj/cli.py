@@ -85,9 +85,12 @@ FromOpt = Annotated[Optional[int], typer.Option("--from", parser=year, metavar="
                                                 help="From this year on: facts whose dates overlap it.")]
 ToOpt = Annotated[Optional[int], typer.Option("--to", parser=year, metavar="YYYY",
                                               help="Up to this year: facts whose dates overlap it.")]
-TopicOpt = Annotated[Optional[str], typer.Option("--topic", "-t", help="Topic: id, label or alias (see `caj topics`).")]
-ActorOpt = Annotated[Optional[str], typer.Option("--actor", "-a", help="Any entity involved (see `caj actors`).")]
-StatusOpt = Annotated[Optional[Status], typer.Option("--status", case_sensitive=False, help="Status of the fact.")]
+TopicOpt = Annotated[Optional[str], typer.Option(
+    "--topic", "-t", help="Topic: id, label or alias (see `caj topics`).")]
+ActorOpt = Annotated[Optional[str], typer.Option(
+    "--actor", "-a", help="Any entity involved (see `caj actors`).")]
+StatusOpt = Annotated[Optional[Status], typer.Option(
+    "--status", case_sensitive=False, help="Status of the fact.")]
 
 
 def _version(value: bool) -> None:
@@ -138,8 +141,10 @@ def _out(rows, fmt: Fmt | None, view: render.View, empty: str) -> None:
 def timeline(
     year_from: FromOpt = None, year_to: ToOpt = None, country: CountryOpt = None,
     topic: TopicOpt = None,
-    kind: Annotated[Optional[Kind], typer.Option("--kind", "-k", case_sensitive=False, help="Kind of fact.")] = None,
-    source: Annotated[Optional[str], typer.Option("--source", "-s", help="Cited by this source id (see `caj sources`).")] = None,
+    kind: Annotated[Optional[Kind], typer.Option(
+        "--kind", "-k", case_sensitive=False, help="Kind of fact.")] = None,
+    source: Annotated[Optional[str], typer.Option(
+        "--source", "-s", help="Cited by this source id (see `caj sources`).")] = None,
     actor: ActorOpt = None, status: StatusOpt = None, fmt: FormatOpt = None, db: DbOpt = None,
 ) -> None:
     """Dated facts in order, with their sources.
@@ -162,7 +167,8 @@ def oda(
     country: CountryOpt = None,
     currency: Annotated[Optional[Currency], typer.Option("--currency", case_sensitive=False,
         help="Also show each amount in this currency, at the year's average rate (cited).")] = None,
-    chart: Annotated[bool, typer.Option("--chart", help="Draw the amounts as bars instead of a table.")] = False,
+    chart: Annotated[bool, typer.Option(
+        "--chart", help="Draw the amounts as bars instead of a table.")] = False,
     fmt: FormatOpt = None, db: DbOpt = None,
 ) -> None:
     """Japan's ODA figures as the sources state them.
@@ -186,8 +192,10 @@ def oda(
 @app.command()
 def projects(
     country: CountryOpt = None,
-    sector: Annotated[Optional[str], typer.Option("--sector", help="Sector: a topic id, label or alias.")] = None,
-    partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="A company, agency or bank involved.")] = None,
+    sector: Annotated[Optional[str], typer.Option(
+        "--sector", help="Sector: a topic id, label or alias.")] = None,
+    partner: Annotated[Optional[str], typer.Option(
+        "--partner", "-p", help="A company, agency or bank involved.")] = None,
     status: StatusOpt = None, fmt: FormatOpt = None, db: DbOpt = None,
 ) -> None:
     """Projects by country, with partners, finance and sources.
@@ -217,7 +225,8 @@ def show(
 @app.command()
 def search(
     text: Annotated[str, typer.Argument(help="Words, \"a phrase\", or a prefix* (SQLite FTS5).")],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10000, help="At most this many hits.")] = 20,
+    limit: Annotated[int, typer.Option(
+        "--limit", "-n", min=1, max=10000, help="At most this many hits.")] = 20,
     fmt: FormatOpt = None, db: DbOpt = None,
 ) -> None:
     """Full-text search over facts, projects and entities, best match first.
@@ -252,7 +261,8 @@ def countries(fmt: FormatOpt = None, db: DbOpt = None) -> None:
 
 @app.command()
 def actors(
-    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="Only this kind (company, agency, bank, person...).")] = None,
+    kind: Annotated[Optional[str], typer.Option(
+        "--kind", "-k", help="Only this kind (company, agency, bank, person...).")] = None,
     fmt: FormatOpt = None, db: DbOpt = None,
 ) -> None:
     """Organisations, companies, initiatives, people and places, with fact counts.
@@ -290,7 +300,8 @@ class Style(str, Enum):
 @app.command()
 def cite(
     ref: Annotated[str, typer.Argument(metavar="ID", help="A fact id or a source id.")],
-    style: Annotated[Style, typer.Option("--style", case_sensitive=False, help="Citation style.")] = Style.text,
+    style: Annotated[Style, typer.Option(
+        "--style", case_sensitive=False, help="Citation style.")] = Style.text,
     db: DbOpt = None,
 ) -> None:
     """A fact's or a source's citation, with locators, ready for a report.
@@ -304,7 +315,8 @@ def cite(
 
 @app.command()
 def validate(
-    data: Annotated[Optional[Path], typer.Option("--data", help="Data folder (default: the one shipped with caj).")] = None,
+    data: Annotated[Optional[Path], typer.Option(
+        "--data", help="Data folder (default: the one shipped with caj).")] = None,
 ) -> None:
     """Check the curated records; problems as file:line: id: field: message, exit 1.
 
@@ -322,8 +334,10 @@ def validate(
 
 @app.command()
 def build(
-    data: Annotated[Optional[Path], typer.Option("--data", help="Data folder (default: the one shipped with caj).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Database to write (default: $CAJ_DB, else ./caj.db).")] = None,
+    data: Annotated[Optional[Path], typer.Option(
+        "--data", help="Data folder (default: the one shipped with caj).")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help="Database to write (default: $CAJ_DB, else ./caj.db).")] = None,
 ) -> None:
     """Validate the records and build the SQLite database, atomically.
 

@@ -264,7 +264,7 @@ def show(conn, fact_id: str) -> dict:
     for table, key in (("oda", "oda"), ("projects", "project"), ("figures", "figure")):
         block = conn.execute(f"SELECT * FROM {table} WHERE fact_id = ?", (fact_id,)).fetchone()
         if block:
-            rec[key] = {k: block[k] for k in block.keys() if k not in ("fact_id", "factor")}
+            rec[key] = {k: block[k] for k in block if k not in ("fact_id", "factor")}
     return rec
 
 
@@ -298,7 +298,11 @@ def _ranked(conn, text: str, limit: int) -> list[int]:
     return [r[0] for r in conn.execute(sql, (text, limit))]
 
 
-STOPWORDS = set(["a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from", "had", "has", "have", "how", "in", "is", "it", "its", "of", "on", "or", "the", "to", "was", "were", "what", "when", "where", "which", "who", "whom", "why", "with"])
+STOPWORDS = {
+    "a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from", "had", "has",
+    "have", "how", "in", "is", "it", "its", "of", "on", "or", "the", "to", "was", "were", "what",
+    "when", "where", "which", "who", "whom", "why", "with"
+}
 
 
 def plain_query(text: str) -> str:

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
-ASCII_FALLBACK = {"█": "#", "▏": "|", "¥": "JPY ", "–": "-", "—": "-", "…": "...", "·": "-", "×": "x", "’": "'",
+ASCII_FALLBACK = {"█": "#", "▏": "|", "¥": "JPY ", "–": "-", "—": "-", "…": "...", "·": "-", "×": "x",
+                  "’": "'",
                   "‘": "'", "“": '"', "”": '"', "İ": "I", "ı": "i", "ü": "u", "ö": "o", "é": "e"}
 
 
@@ -200,7 +201,7 @@ def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
     table = Table(title=view.title, caption=view.caption, box=box.SIMPLE_HEAD,
                   show_footer=bool(view.footer), caption_justify="left", title_justify="left",
                   pad_edge=False, padding=(0, 1, 0, 0), collapse_padding=False)
-    for c, w in zip(view.columns, widths):
+    for c, w in zip(view.columns, widths, strict=False):
         table.add_column(c.header, justify=c.justify, width=w, footer=view.footer.get(c.key, ""),
                          overflow="fold")
     last = _START
@@ -232,8 +233,8 @@ def fit_widths(columns: list[Col], cells: list[list], total: int) -> list[int]:
     if sum(natural) <= room:
         return natural
     wraps = [bool(c.ratio or c.min_width) and not c.no_wrap for c in columns]
-    floor = [min(n, c.min_width or 8) if w else n for n, w, c in zip(natural, wraps, columns)]
-    weight = [c.ratio or 1 if w else 10_000 for c, w in zip(columns, wraps)]
+    floor = [min(n, c.min_width or 8) if w else n for n, w, c in zip(natural, wraps, columns, strict=False)]
+    weight = [c.ratio or 1 if w else 10_000 for c, w in zip(columns, wraps, strict=False)]
     widths = _water_fill(natural, floor, weight, room)
     if sum(widths) <= room:
         return widths
@@ -244,7 +245,7 @@ def _water_fill(natural: list[int], floor: list[int], weight: list[int], room: i
     """The largest cap that fits the room, each column allowed `cap * weight` (never less than
     its floor, never more than it needs): wide, heavily weighted columns keep the most room."""
     def fitted(cap: int) -> list[int]:
-        return [max(f, min(n, cap * w)) for n, f, w in zip(natural, floor, weight)]
+        return [max(f, min(n, cap * w)) for n, f, w in zip(natural, floor, weight, strict=False)]
 
     lo, hi = 1, max(natural)
     while lo < hi:
