@@ -264,7 +264,7 @@ def show(conn, fact_id: str) -> dict:
     for table, key in (("oda", "oda"), ("projects", "project"), ("figures", "figure")):
         block = conn.execute(f"SELECT * FROM {table} WHERE fact_id = ?", (fact_id,)).fetchone()
         if block:
-            rec[key] = {k: block[k] for k in block if k not in ("fact_id", "factor")}
+            rec[key] = {k: block[k] for k in block.keys() if k not in ("fact_id", "factor")}  # noqa: SIM118 (sqlite3.Row iterates values)
     return rec
 
 
