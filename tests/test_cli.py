@@ -150,3 +150,17 @@ def test_caj_db_environment_variable(monkeypatch, tmp_path):
 def test_version_and_help():
     assert invoke("--version").out == f"caj {__import__('caj').__version__}\n"
     assert "timeline" in invoke("--help").out
+
+
+def test_decades_select_their_ten_years():
+    by_decade = rows(invoke("timeline", "--from", "1990s", "--to", "1990s", "--format", "csv").out)
+    by_years = rows(invoke("timeline", "--from", "1990", "--to", "1999", "--format", "csv").out)
+    assert by_decade == by_years and by_decade
+    assert rows(invoke("timeline", "--from", "199X", "--to", "1999", "--format", "csv").out) == by_years
+    assert "silk-road-action-plan" in {r["id"] for r in by_decade}
+
+
+def test_show_suggests_the_fact_a_partial_id_names():
+    result = invoke("show", "enersok")
+    assert result.code == 2
+    assert result.err == "caj: unknown fact id 'enersok'; did you mean 'enersok-jbic-loan-2023'?\n"

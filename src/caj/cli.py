@@ -79,12 +79,32 @@ def year(value: str) -> int:
     return int(text)
 
 
+def _decade(value: str) -> int | None:
+    """'1990s', "1990's" or EDTF '199X' -> 1990; None when it is not a decade."""
+    m = re.fullmatch(r"(\d{3})(?:0'?s|[xX])", str(value).strip())
+    return int(m.group(1)) * 10 if m else None
+
+
+def year_start(value: str) -> int:
+    """For --from: a year, or a decade meaning its first year."""
+    start = _decade(value)
+    return start if start is not None else year(value)
+
+
+def year_end(value: str) -> int:
+    """For --to: a year, or a decade meaning its last year."""
+    start = _decade(value)
+    return start + 9 if start is not None else year(value)
+
+
 YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", parser=year, metavar="YYYY",
                                                 help="Exactly this year.")]
-FromOpt = Annotated[Optional[int], typer.Option("--from", parser=year, metavar="YYYY",
-                                                help="From this year on: facts whose dates overlap it.")]
-ToOpt = Annotated[Optional[int], typer.Option("--to", parser=year, metavar="YYYY",
-                                              help="Up to this year: facts whose dates overlap it.")]
+FromOpt = Annotated[Optional[int], typer.Option(
+    "--from", parser=year_start, metavar="YYYY",
+    help="From this year (or decade: 1990s) on: facts whose dates overlap it.")]
+ToOpt = Annotated[Optional[int], typer.Option(
+    "--to", parser=year_end, metavar="YYYY",
+    help="Up to this year (or the end of a decade: 1990s): facts whose dates overlap it.")]
 TopicOpt = Annotated[Optional[str], typer.Option(
     "--topic", "-t", help="Topic: id, label or alias (see `caj topics`).")]
 ActorOpt = Annotated[Optional[str], typer.Option(

@@ -251,8 +251,16 @@ def show(conn, fact_id: str) -> dict:
     if row is None:
         import difflib
 
-        ids = [r[0] for r in conn.execute("SELECT id FROM facts")]
-        raise NotFound("fact id", fact_id, difflib.get_close_matches(fact_id, ids, n=3, cutoff=0.5))
+        # ids that contain what was typed come first ("enersok" -> enersok-jbic-loan-2023), then
+        # the closest spellings
+        words = fold(fact_id).replace(" ", "-")
+        like = "%" + words.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+        near = [r[0] for r in conn.execute(
+            "SELECT id FROM facts WHERE id LIKE ? ESCAPE '\\' ORDER BY seq LIMIT 3", (like,))]
+        if len(near) < 3:
+            ids = [r[0] for r in conn.execute("SELECT id FROM facts")]
+            near += [i for i in difflib.get_close_matches(words, ids, n=3, cutoff=0.5) if i not in near]
+        raise NotFound("fact id", fact_id, near[:3])
     rec = _fact(row)
     rec.update(earliest=row["earliest"], latest=row["latest"], precision=row["precision"])
     rec["entities"] = [dict(r) for r in conn.execute(
