@@ -89,3 +89,28 @@ def test_not_a_data_dir(tmp_path):
     result = invoke("validate", "--data", str(tmp_path))
     assert result.code == 1
     assert "not a caj data dir" in result.out
+
+
+def test_every_fact_id_is_published(dataset):
+    registry = yaml.safe_load((dataset.root / "ids.yaml").read_text(encoding="utf-8"))
+    assert set(registry["published"]) == set(dataset.facts)
+
+
+def test_a_published_id_may_not_vanish(data_copy):
+    path = data_copy / "facts" / "idsa.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump([r for r in records if r["id"] != "silk-road-action-plan"],
+                                   allow_unicode=True), encoding="utf-8")
+    result = invoke("validate", "--data", str(data_copy))
+    assert result.code == 1
+    assert "data/ids.yaml:1: silk-road-action-plan: id: published id has vanished" in result.out
+
+
+def test_a_retired_id_may_not_come_back(data_copy):
+    path = data_copy / "ids.yaml"
+    registry = yaml.safe_load(path.read_text(encoding="utf-8"))
+    registry["retired"] = ["oda-2016-uzbekistan"]
+    path.write_text(yaml.safe_dump(registry), encoding="utf-8")
+    result = invoke("validate", "--data", str(data_copy))
+    assert result.code == 1
+    assert "oda-2016-uzbekistan: id: retired id reused" in result.out
