@@ -321,11 +321,12 @@ def plain_query(text: str) -> str:
 
 def _search_row(conn, r: sqlite3.Row, hit: str) -> dict:
     if r["doc_kind"] == "fact":
-        f = conn.execute("SELECT date, sources_json FROM facts WHERE id = ?", (r["ref"],)).fetchone()
-        date, sources = f["date"], json.loads(f["sources_json"])
+        f = conn.execute("SELECT date, date_display, sources_json FROM facts WHERE id = ?",
+                         (r["ref"],)).fetchone()
+        date, when, sources = f["date"], f["date_display"], json.loads(f["sources_json"])
     else:
-        date, sources = None, []
-    return {"id": r["ref"], "type": r["doc_kind"], "date": date, "title": r["title"],
+        date, when, sources = None, None, []
+    return {"id": r["ref"], "type": r["doc_kind"], "date": date, "when": when, "title": r["title"],
             "match": hit, "sources": sources}
 
 

@@ -265,7 +265,7 @@ def draw_cards(rows: list[dict], view: View, console) -> int:
         for c in view.columns:
             cell = _rich_cell(c, row, view)
             if cell.plain:
-                grid.add_row(c.header or c.key, cell)
+                grid.add_row(c.header or "Flags", cell)
         if n:
             console.print()
         console.print(grid)

@@ -135,11 +135,11 @@ PROJECTS = View(
 )
 
 SEARCH = View(
-    columns=[Col("type", "Type", no_wrap=True), Col("date", "Date", no_wrap=True),
-             Col("title", "Title", show=titled("title"), ratio=2, min_width=20, dim_after_first=True),
+    columns=[Col("type", "Type", no_wrap=True), Col("when", "Date", no_wrap=True),
+             Col("title", "Title", show=titled("title"), ratio=3, min_width=20, dim_after_first=True),
              Col("match", "Match", ratio=3, min_width=20)],
     highlight=True,
-    fields=("id", "type", "date", "title", "match", "sources"),
+    fields=("id", "type", "date", "when", "title", "match", "sources"),
 )
 
 SOURCES = View(columns=[Col("id", "Id", no_wrap=True), Col("kind", "Kind"), Col("date", "Date"),
