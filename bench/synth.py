@@ -24,6 +24,30 @@ WORDS = [
 ]
 
 
+SYLLABLES = ["ka", "ro", "mi", "tsu", "na", "be", "lo", "shi", "ar", "en", "ul", "ta", "do", "ri",
+             "ga", "so", "ne", "pa", "ki", "mu"]
+
+
+def vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
+    """Made-up words with Zipf frequencies (the k-th most common word ~ 1/k), as in real text; the
+    domain words above are mixed in at about 2 % of records each, so a search term like "railway"
+    matches a realistic share of a large corpus rather than a fifth of it."""
+    words = sorted({"".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(12_000)})
+    rng.shuffle(words)
+    cum, total = [], 0.0
+    for rank in range(1, len(words) + 1):
+        total += 1 / rank ** 1.07
+        cum.append(total)
+    return words, cum
+
+
+def text(rng: random.Random, vocab: tuple[list[str], list[float]], n: int) -> str:
+    words = rng.choices(vocab[0], cum_weights=vocab[1], k=n)
+    if rng.random() < 0.6:
+        words[rng.randrange(n)] = rng.choice(WORDS)
+    return " ".join(words)
+
+
 def date_for(rng: random.Random) -> str:
     year = rng.randint(1991, 2025)
     shape = rng.random()
@@ -38,16 +62,17 @@ def date_for(rng: random.Random) -> str:
     return f"{year}/{min(2025, year + rng.randint(1, 4))}"
 
 
-def fact(n: int, rng: random.Random, countries: list[str], actors: list[str], topics: list[str]) -> dict:
+def fact(n: int, rng: random.Random, countries: list[str], actors: list[str], topics: list[str],
+         vocab: tuple[list[str], list[float]]) -> dict:
     kind = rng.choice(KINDS)
     country = rng.choice(countries)
-    words = " ".join(rng.choice(WORDS) for _ in range(6))
+    words = text(rng, vocab, 8)
     date = date_for(rng)
     amount = round(rng.uniform(1, 5000), 2)
     rec = {
         "id": f"synth-{n:07d}", "kind": kind, "date": date,
         "title": f"Synthetic {kind} {n}: {words[:60]}",
-        "summary": f"Generated record {n} about {words} in {country}.",
+        "summary": f"Generated record {n} about {words} in {country}: {text(rng, vocab, 20)}.",
         "status": rng.choice(STATUSES), "topics": rng.sample(topics, 2),
         "entities": [{"entity": "japan", "role": "donor"}, {"entity": country, "role": "recipient"},
                      {"entity": rng.choice(actors), "role": "participant"}],
@@ -82,9 +107,11 @@ def generate(n: int, out: Path, data: Path, seed: int) -> None:
     countries = [e["id"] for e in entities if e["kind"] == "country" and e["id"] != "japan"]
     actors = [e["id"] for e in entities if e["kind"] not in ("country", "region")]
     topics = [t["id"] for t in yaml.safe_load((data / "topics.yaml").read_text(encoding="utf-8"))]
+    vocab = vocabulary(rng)
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     for start in range(0, n, PER_FILE):
-        batch = [fact(i, rng, countries, actors, topics) for i in range(start, min(n, start + PER_FILE))]
+        batch = [fact(i, rng, countries, actors, topics, vocab)
+                 for i in range(start, min(n, start + PER_FILE))]
         path = out / "facts" / f"synth-{start // PER_FILE:04d}.yaml"
         with path.open("w", encoding="utf-8") as fh:
             yaml.dump(batch, fh, Dumper=dumper, allow_unicode=True, sort_keys=False)

@@ -44,7 +44,7 @@ def test_counts_match_the_data(db_path, dataset):
         assert count("entities") == len(dataset.entities)
         assert count("fx") == 32
         meta = dict(c.execute("SELECT key, value FROM meta"))
-    assert meta["schema_version"] == "1" and len(meta["content_hash"]) == 64
+    assert meta["schema_version"] == str(__import__("caj").SCHEMA_VERSION) and len(meta["content_hash"]) == 64
 
 
 def test_build_is_deterministic(tmp_path, dataset, monkeypatch):

@@ -164,3 +164,16 @@ def test_show_suggests_the_fact_a_partial_id_names():
     result = invoke("show", "enersok")
     assert result.code == 2
     assert result.err == "caj: unknown fact id 'enersok'; did you mean 'enersok-jbic-loan-2023'?\n"
+
+
+@pytest.mark.parametrize("country", ["kz", "kg", "tj", "tm", "uz", "central-asia", "china"])
+@pytest.mark.parametrize("years", [("1990", "1993"), ("2004", "2004"), ("2015", "2017"),
+                                   ("2024", "2025"), ("1990s", "2000s")])
+def test_country_and_years_is_the_intersection_of_each(country, years):
+    """The country-and-date index gives exactly what the two filters give apart, in order."""
+    def ids(*args):
+        return [r["id"] for r in rows(invoke("timeline", *args, "--format", "csv").out)]
+
+    both = ids("--country", country, "--from", years[0], "--to", years[1])
+    by_country = set(ids("--country", country))
+    assert both == [i for i in ids("--from", years[0], "--to", years[1]) if i in by_country]

@@ -186,6 +186,12 @@ def _finish(db: sqlite_utils.Database) -> None:
     db.conn.execute("CREATE VIRTUAL TABLE fact_span USING rtree_i32(seq, lo, hi)")
     db.conn.execute("INSERT INTO fact_span SELECT seq, julianday(earliest) - 1721424.5, "
                     "julianday(latest) - 1721424.5 FROM facts")
+    # and one over (day span x country), so "a country and some years" needs no scan of either
+    db.conn.execute("CREATE VIRTUAL TABLE country_span USING rtree_i32(id, lo, hi, c0, c1, +seq INTEGER)")
+    db.conn.execute("INSERT INTO country_span (lo, hi, c0, c1, seq) "
+                    "SELECT julianday(f.earliest) - 1721424.5, julianday(f.latest) - 1721424.5, "
+                    "e.rowid, e.rowid, f.seq FROM fact_countries x JOIN facts f ON f.id = x.fact_id "
+                    "JOIN entities e ON e.id = x.entity_id")
     db["search_docs"].enable_fts(
         ["title", "body"], fts_version="FTS5", tokenize="porter unicode61 remove_diacritics 2"
     )

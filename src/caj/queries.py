@@ -84,7 +84,11 @@ FACT_COLUMNS = ("id, date, date_display, kind, title, summary, status, date_basi
 
 def timeline(conn, *, year_from=None, year_to=None, country=None, topic=None, kind=None,
              source=None, actor=None, status=None) -> Iterator[dict]:
-    where, args = _date_filter(year_from, year_to)
+    if country is not None and (year_from is not None or year_to is not None):
+        where, args = _country_date_filter(country, year_from, year_to)
+        country = None
+    else:
+        where, args = _date_filter(year_from, year_to)
     for column, table, value in (("entity_id", "fact_countries", country),
                                  ("topic_id", "fact_topics", topic),
                                  ("entity_id", "fact_entities", actor),
@@ -109,6 +113,16 @@ def _date_filter(year_from, year_to) -> tuple[list[str], list]:
     span = ("f.seq IN (SELECT seq FROM fact_span WHERE lo <= julianday(?) - 1721424.5 "
             "AND hi >= julianday(?) - 1721424.5)")
     return [span, "f.latest >= ?", "f.earliest <= ?"], [hi, lo, lo, hi]
+
+
+def _country_date_filter(country: str, year_from, year_to) -> tuple[list[str], list]:
+    """Facts of a country whose dates overlap the asked years, through the two-dimensional R*Tree."""
+    lo = _year(year_from, end=False) if year_from is not None else "0001-01-01"
+    hi = _year(year_to, end=True) if year_to is not None else "9999-12-31"
+    span = ("f.seq IN (SELECT seq FROM country_span, (SELECT rowid AS k FROM entities WHERE id = ?) "
+            "WHERE c0 <= k AND c1 >= k AND lo <= julianday(?) - 1721424.5 "
+            "AND hi >= julianday(?) - 1721424.5)")
+    return [span, "f.latest >= ?", "f.earliest <= ?"], [country, hi, lo, lo, hi]
 
 
 def _where(clauses: list[str]) -> str:
