@@ -100,3 +100,9 @@ def test_works_from_any_directory_with_the_shipped_database(tmp_path):
                             env=env(), cwd=tmp_path, timeout=60)
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 6
+
+
+def test_reader_leaving_early_is_success(db_path):
+    proc = subprocess.run(["bash", "-c", f"set -o pipefail; {' '.join(caj_exe())} timeline | head -1"],
+                          capture_output=True, text=True, env=env(CAJ_DB=str(db_path)), timeout=60)
+    assert proc.returncode == 0 and proc.stderr == ""

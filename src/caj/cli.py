@@ -381,6 +381,10 @@ def main() -> None:
         code = _fail(str(exc), 2)
     except BrokenPipeError:
         code = _quiet_pipe()
+    except SystemExit as exc:
+        # Typer turns a broken pipe inside a command into exit 1 after wrapping stdout so the
+        # final flush stays silent; the reader leaving early is not a failure of caj
+        code = _quiet_pipe() if type(sys.stdout).__name__ == "PacifyFlushWrapper" else exc.code
     except DatabaseError as exc:
         code = _fail(str(exc), 1)
     except Exception as exc:
