@@ -108,21 +108,24 @@ def _date_filter(year_from, year_to) -> tuple[list[str], list]:
     """Facts whose [earliest, latest] overlaps the asked years, found through the R*Tree."""
     if year_from is None and year_to is None:
         return [], []
-    lo = _year(year_from, end=False) if year_from is not None else "0001-01-01"
-    hi = _year(year_to, end=True) if year_to is not None else "9999-12-31"
-    span = ("f.seq IN (SELECT seq FROM fact_span WHERE lo <= julianday(?) - 1721424.5 "
-            "AND hi >= julianday(?) - 1721424.5)")
-    return [span, "f.latest >= ?", "f.earliest <= ?"], [hi, lo, lo, hi]
+    span = "SELECT seq FROM fact_span WHERE"
+    return _overlap(span, [], year_from, year_to)
 
 
 def _country_date_filter(country: str, year_from, year_to) -> tuple[list[str], list]:
     """Facts of a country whose dates overlap the asked years, through the two-dimensional R*Tree."""
+    span = ("SELECT seq FROM country_span, (SELECT rowid AS k FROM entities WHERE id = ?) "
+            "WHERE c0 <= k AND c1 >= k AND")
+    return _overlap(span, [country], year_from, year_to)
+
+
+def _overlap(span: str, span_args: list, year_from, year_to) -> tuple[list[str], list]:
+    """`span` (an R*Tree query ending in WHERE/AND) narrowed to the asked days, then the exact
+    overlap test on the facts themselves."""
     lo = _year(year_from, end=False) if year_from is not None else "0001-01-01"
     hi = _year(year_to, end=True) if year_to is not None else "9999-12-31"
-    span = ("f.seq IN (SELECT seq FROM country_span, (SELECT rowid AS k FROM entities WHERE id = ?) "
-            "WHERE c0 <= k AND c1 >= k AND lo <= julianday(?) - 1721424.5 "
-            "AND hi >= julianday(?) - 1721424.5)")
-    return [span, "f.latest >= ?", "f.earliest <= ?"], [country, hi, lo, lo, hi]
+    sql = f"f.seq IN ({span} lo <= julianday(?) - 1721424.5 AND hi >= julianday(?) - 1721424.5)"
+    return [sql, "f.latest >= ?", "f.earliest <= ?"], [*span_args, hi, lo, lo, hi]
 
 
 def _where(clauses: list[str]) -> str:

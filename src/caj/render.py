@@ -14,8 +14,7 @@ from typing import Any, TextIO
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
 ASCII_FALLBACK = {"█": "#", "▏": "|", "¥": "JPY ", "–": "-", "—": "-", "…": "...", "·": "-", "×": "x",
-                  "’": "'",
-                  "‘": "'", "“": '"', "”": '"', "İ": "I", "ı": "i", "ü": "u", "ö": "o", "é": "e"}
+                  "’": "'", "‘": "'", "“": '"', "”": '"', "İ": "I", "ı": "i", "ü": "u", "ö": "o", "é": "e"}
 
 
 def _degrade(err: UnicodeEncodeError) -> tuple[str, int]:
@@ -183,6 +182,7 @@ def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     # NO_COLOR (no-color.org): plain text, no escape codes at all, bold included
     plain = bool(os.environ.get("NO_COLOR"))
@@ -191,17 +191,15 @@ def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
     if console.width < NARROW:
         return draw_cards(rows, view, console)
     cells = [[_rich_cell(c, row, view) for c in view.columns] for row in rows]
-    from rich.text import Text
-
     extra = [[Text(view.footer.get(c.key, "")) for c in view.columns]] if view.footer else []
-    if view.section_label and view.section_by:
-        extra += [[Text(str(view.section_by(row)))] + [Text("")] * (len(view.columns) - 1)
-                  for row in rows]
+    if view.section_label and view.section_by:  # the section rows must fit the first column
+        extra += [[Text(str(key))] + [Text("")] * (len(view.columns) - 1)
+                  for key in dict.fromkeys(view.section_by(row) for row in rows)]
     widths = fit_widths(view.columns, cells + extra, console.width)
     table = Table(title=view.title, caption=view.caption, box=box.SIMPLE_HEAD,
                   show_footer=bool(view.footer), caption_justify="left", title_justify="left",
                   pad_edge=False, padding=(0, 1, 0, 0), collapse_padding=False)
-    for c, w in zip(view.columns, widths, strict=False):
+    for c, w in zip(view.columns, widths, strict=True):
         table.add_column(c.header, justify=c.justify, width=w, footer=view.footer.get(c.key, ""),
                          overflow="fold")
     last = _START
@@ -233,8 +231,8 @@ def fit_widths(columns: list[Col], cells: list[list], total: int) -> list[int]:
     if sum(natural) <= room:
         return natural
     wraps = [bool(c.ratio or c.min_width) and not c.no_wrap for c in columns]
-    floor = [min(n, c.min_width or 8) if w else n for n, w, c in zip(natural, wraps, columns, strict=False)]
-    weight = [c.ratio or 1 if w else 10_000 for c, w in zip(columns, wraps, strict=False)]
+    floor = [min(n, c.min_width or 8) if w else n for n, w, c in zip(natural, wraps, columns, strict=True)]
+    weight = [c.ratio or 1 if w else 10_000 for c, w in zip(columns, wraps, strict=True)]
     widths = _water_fill(natural, floor, weight, room)
     if sum(widths) <= room:
         return widths
@@ -245,7 +243,7 @@ def _water_fill(natural: list[int], floor: list[int], weight: list[int], room: i
     """The largest cap that fits the room, each column allowed `cap * weight` (never less than
     its floor, never more than it needs): wide, heavily weighted columns keep the most room."""
     def fitted(cap: int) -> list[int]:
-        return [max(f, min(n, cap * w)) for n, f, w in zip(natural, floor, weight, strict=False)]
+        return [max(f, min(n, cap * w)) for n, f, w in zip(natural, floor, weight, strict=True)]
 
     lo, hi = 1, max(natural)
     while lo < hi:

@@ -100,11 +100,6 @@ def oda_view(rows: list[dict], currency: str | None) -> View:
     return View(columns=cols, caption=caption, footer=footer, fields=fields + ("sources",))
 
 
-def partners(_value, row: dict) -> str:
-    return "\n".join(dict.fromkeys(
-        (row["japanese_partners"] or []) + (row["local_partners"] or []) + (row["funders"] or [])))
-
-
 def scale_of(_value, row: dict) -> str:
     return "\n".join(x for x in (row.get("finance"), row.get("capacity")) if x)
 
