@@ -99,7 +99,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (
   id TEXT PRIMARY KEY, title TEXT NOT NULL, publisher TEXT NOT NULL, author TEXT, date TEXT,
   url TEXT, kind TEXT NOT NULL, reliability TEXT NOT NULL, n_facts INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE topics (id TEXT PRIMARY KEY, label TEXT NOT NULL);
+CREATE TABLE topics (id TEXT PRIMARY KEY, label TEXT NOT NULL, parent TEXT REFERENCES topics(id));
 CREATE TABLE entities (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, iso2 TEXT, iso3 TEXT,
   country TEXT REFERENCES entities(id), note TEXT, aliases TEXT NOT NULL);
@@ -144,7 +144,7 @@ CREATE TABLE fx (year INTEGER PRIMARY KEY, jpy_per_usd REAL NOT NULL,
   source_id TEXT NOT NULL REFERENCES sources(id));
 CREATE TABLE search_docs (
   rowid INTEGER PRIMARY KEY, doc_kind TEXT NOT NULL, ref TEXT NOT NULL, title TEXT NOT NULL,
-  body TEXT NOT NULL);
+  prose TEXT NOT NULL, body TEXT NOT NULL);
 """
 
 INDEXES = """
@@ -193,10 +193,11 @@ def _finish(db: sqlite_utils.Database) -> None:
                     "e.rowid, e.rowid, f.seq FROM fact_countries x JOIN facts f ON f.id = x.fact_id "
                     "JOIN entities e ON e.id = x.entity_id")
     db["search_docs"].enable_fts(
-        ["title", "body"], fts_version="FTS5", tokenize="porter unicode61 remove_diacritics 2"
+        ["title", "prose", "body"], fts_version="FTS5", tokenize="porter unicode61 remove_diacritics 2"
     )
-    # rank = bm25 with a title weighing five times the body, so ORDER BY rank stays in C
-    db.conn.execute("INSERT INTO search_docs_fts(search_docs_fts, rank) VALUES('rank', 'bm25(5.0, 1.0)')")
+    # rank = bm25 with a title weighing five times the names and notes, the summary twice, so
+    # ORDER BY rank stays in C; snippets come from the prose column alone, never the name index
+    db.conn.execute("INSERT INTO search_docs_fts(search_docs_fts, rank) VALUES('rank', 'bm25(5.0, 2.0, 1.0)')")
     db["search_docs_fts"].optimize()
     db.conn.execute("ANALYZE")
     db.conn.commit()
@@ -208,7 +209,7 @@ def _insert(db: sqlite_utils.Database, ds: Dataset) -> None:
     db["sources"].insert_all(
         {**s.model_dump(), "n_facts": counts.get(s.id, 0)} for s in _by_id(ds.sources)
     )
-    db["topics"].insert_all({"id": t.id, "label": t.label} for t in _by_id(ds.topics))
+    db["topics"].insert_all({"id": t.id, "label": t.label, "parent": t.parent} for t in _by_id(ds.topics))
     db["entities"].insert_all(_entity_rows(ds))
     db["names"].insert_all(_name_rows(ds))
     if ds.fx:
@@ -286,7 +287,7 @@ def fact_rows(ds: Dataset, fact: Fact, seq: int) -> Iterator[tuple[str, dict]]:
     if fact.figure:
         yield "figures", {"fact_id": fact.id, **fact.figure.model_dump()}
     yield "search_docs", {"rowid": seq, "doc_kind": "fact", "ref": fact.id, "title": fact.title,
-                          "body": _search_body(ds, fact)}
+                          "prose": fact.summary, "body": _search_body(ds, fact)}
 
 
 def _fact_row(ds: Dataset, fact: Fact, seq: int) -> dict:
@@ -354,7 +355,7 @@ def _search_body(ds: Dataset, fact: Fact) -> str:
     for link in fact.entities:
         e = ds.entities[link.entity]
         names += [e.name, *e.aliases]
-    parts = [fact.summary, " ".join(names), " ".join(ds.topics[t].label for t in fact.topics)]
+    parts = [" ".join(names), " ".join(ds.topics[t].label for t in fact.topics)]
     if fact.project:
         parts.append(fact.project.name)
     parts += [c.note for c in fact.citations if c.note]
@@ -363,8 +364,9 @@ def _search_body(ds: Dataset, fact: Fact) -> str:
 
 def entity_search_rows(ds: Dataset, start: int) -> Iterator[dict]:
     for n, e in enumerate(_by_id(ds.entities), start=start):
-        body = " · ".join(p for p in [*e.aliases, e.note or "", e.kind] if p)
-        yield {"rowid": n, "doc_kind": "entity", "ref": e.id, "title": e.name, "body": body}
+        body = " · ".join(p for p in [*e.aliases, e.iso2 or "", e.iso3 or "", e.kind] if p)
+        prose = e.note or f"{e.name}: {e.kind}"
+        yield {"rowid": n, "doc_kind": "entity", "ref": e.id, "title": e.name, "prose": prose, "body": body}
 
 
 def _meta(ds: Dataset) -> dict:

@@ -4,7 +4,6 @@
 import os
 import re
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -28,47 +27,64 @@ class UsageProblem(Exception):
     """Bad input the parser could not catch: exit 2."""
 
 
-class Fmt(str, Enum):
-    table = "table"
-    csv = "csv"
-    tsv = "tsv"
-    json = "json"
-    jsonl = "jsonl"
-    markdown = "markdown"
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
+KINDS = ("event", "oda", "project", "figure")
+STATUSES = ("occurred", "planned", "proposed", "signed", "cancelled", "ongoing", "expected")
+CURRENCIES = ("JPY", "USD")
+STYLES = ("text", "bibtex", "csl-json")
 
 
-class Kind(str, Enum):
-    event = "event"
-    oda = "oda"
-    project = "project"
-    figure = "figure"
+def pick(what: str, value: str | None, options: tuple[str, ...]) -> str | None:
+    """One of a fixed set, in any case or by a unique prefix; otherwise a usage error that
+    suggests the closest ones."""
+    if value is None:
+        return None
+    key = value.strip().casefold()
+    by_key = {o.casefold(): o for o in options}
+    if key in by_key:
+        return by_key[key]
+    prefixed = [o for k, o in by_key.items() if key and k.startswith(key)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    import difflib
 
-
-class Status(str, Enum):
-    occurred = "occurred"
-    planned = "planned"
-    proposed = "proposed"
-    signed = "signed"
-    cancelled = "cancelled"
-    ongoing = "ongoing"
-    expected = "expected"
-
-
-class Currency(str, Enum):
-    JPY = "JPY"
-    USD = "USD"
+    near = difflib.get_close_matches(key, list(by_key), n=2, cutoff=0.5)
+    hint = f"did you mean {' or '.join(repr(by_key[n]) for n in near)}? " if near else ""
+    raise UsageProblem(f"unknown {what} {value!r}; {hint}choose from {', '.join(options)}")
 
 
 # --- the shared options, defined once --------------------------------------------------------
 
-FormatOpt = Annotated[Optional[Fmt], typer.Option(
-    "--format", "-f", case_sensitive=False,
+FormatOpt = Annotated[Optional[str], typer.Option(
+    "--format", "-f", metavar="table|csv|tsv|json|jsonl|markdown",
     help="Output format. Default: a table on a terminal, CSV when piped.")]
 DbOpt = Annotated[Optional[Path], typer.Option(
     "--db", help="Database to read (default: $CAJ_DB, else the one shipped with caj).",
     show_default=False)]
 CountryOpt = Annotated[Optional[str], typer.Option(
     "--country", "-c", help="Country: name, alias or ISO code, any case (e.g. uz, 'Kyrgyz Republic').")]
+KindOpt = Annotated[Optional[str], typer.Option(
+    "--kind", "-k", metavar="event|oda|project|figure", help="Kind of fact.")]
+StatusOpt = Annotated[Optional[str], typer.Option(
+    "--status", metavar="STATUS", help=f"Status of the fact: {', '.join(STATUSES)}.")]
+
+
+DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _date(value: str) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD, checked to be a real date; anything else is a usage error."""
+    text = str(value).strip()
+    m = DATE.fullmatch(text)
+    if m:
+        import datetime
+
+        try:
+            datetime.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+            return text
+        except ValueError:
+            pass
+    raise typer.BadParameter(f"{value!r} is not a date; give YYYY, YYYY-MM or YYYY-MM-DD (or a decade: 1990s)")
 
 
 def year(value: str) -> int:
@@ -85,32 +101,30 @@ def _decade(value: str) -> int | None:
     return int(m.group(1)) * 10 if m else None
 
 
-def year_start(value: str) -> int:
-    """For --from: a year, or a decade meaning its first year."""
+def date_start(value: str) -> str:
+    """For --from: a date, or a decade meaning its first year."""
     start = _decade(value)
-    return start if start is not None else year(value)
+    return str(start) if start is not None else _date(value)
 
 
-def year_end(value: str) -> int:
-    """For --to: a year, or a decade meaning its last year."""
+def date_end(value: str) -> str:
+    """For --to: a date, or a decade meaning its last year."""
     start = _decade(value)
-    return start + 9 if start is not None else year(value)
+    return str(start + 9) if start is not None else _date(value)
 
 
 YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", parser=year, metavar="YYYY",
                                                 help="Exactly this year.")]
-FromOpt = Annotated[Optional[int], typer.Option(
-    "--from", parser=year_start, metavar="YYYY",
-    help="From this year (or decade: 1990s) on: facts whose dates overlap it.")]
-ToOpt = Annotated[Optional[int], typer.Option(
-    "--to", parser=year_end, metavar="YYYY",
-    help="Up to this year (or the end of a decade: 1990s): facts whose dates overlap it.")]
+FromOpt = Annotated[Optional[str], typer.Option(
+    "--from", parser=date_start, metavar="DATE",
+    help="From this date on (YYYY, YYYY-MM, YYYY-MM-DD or a decade: 1990s): facts whose dates overlap it.")]
+ToOpt = Annotated[Optional[str], typer.Option(
+    "--to", parser=date_end, metavar="DATE",
+    help="Up to this date (YYYY, YYYY-MM, YYYY-MM-DD or the end of a decade: 1990s).")]
 TopicOpt = Annotated[Optional[str], typer.Option(
-    "--topic", "-t", help="Topic: id, label or alias (see `caj topics`).")]
+    "--topic", "-t", help="Topic: id, label or alias, with the topics beneath it (see `caj topics`).")]
 ActorOpt = Annotated[Optional[str], typer.Option(
     "--actor", "-a", help="Any entity involved (see `caj actors`).")]
-StatusOpt = Annotated[Optional[Status], typer.Option(
-    "--status", case_sensitive=False, help="Status of the fact.")]
 
 
 def _version(value: bool) -> None:
@@ -133,9 +147,9 @@ def _root(
 # --- helpers the commands share --------------------------------------------------------------
 
 
-def _fmt(fmt: Fmt | None) -> str:
+def _fmt(fmt: str | None) -> str:
     if fmt is not None:
-        return fmt.value
+        return pick("format", fmt, FORMATS)
     return "table" if sys.stdout.isatty() else "csv"
 
 
@@ -143,13 +157,23 @@ def _resolve(conn, what: str, text: str | None) -> str | None:
     return None if text is None else queries.resolve(conn, what, text)
 
 
-def _years(year_from: int | None, year_to: int | None) -> None:
-    if year_from is not None and year_to is not None and year_from > year_to:
-        raise UsageProblem(f"--from {year_from} is after --to {year_to}")
+def _span(year_value, date_from, date_to):
+    """--year is shorthand for --from Y --to Y; the range must run forwards."""
+    if year_value is not None:
+        if date_from is not None or date_to is not None:
+            raise UsageProblem("--year cannot be combined with --from or --to")
+        return str(year_value), str(year_value)
+    if date_from is not None and date_to is not None and (
+            queries.bound(date_from, False) > queries.bound(date_to, True)):
+        raise UsageProblem(f"--from {date_from} is after --to {date_to}")
+    return date_from, date_to
 
 
-def _out(rows, fmt: Fmt | None, view: render.View, empty: str) -> None:
-    n = render.emit(rows, _fmt(fmt), view)
+def _out(conn, rows, fmt: str | None, view: render.View, empty: str) -> None:
+    shape = _fmt(fmt)
+    if shape == "table":
+        views.LABELS.update(queries.labels(conn))
+    n = render.emit(rows, shape, view)
     if n == 0:
         typer.echo(f"caj: {empty}", err=True)
 
@@ -159,61 +183,70 @@ def _out(rows, fmt: Fmt | None, view: render.View, empty: str) -> None:
 
 @app.command()
 def timeline(
-    year_from: FromOpt = None, year_to: ToOpt = None, country: CountryOpt = None,
-    topic: TopicOpt = None,
-    kind: Annotated[Optional[Kind], typer.Option(
-        "--kind", "-k", case_sensitive=False, help="Kind of fact.")] = None,
+    year_value: YearOpt = None, year_from: FromOpt = None, year_to: ToOpt = None,
+    country: CountryOpt = None, topic: TopicOpt = None, kind: KindOpt = None,
     source: Annotated[Optional[str], typer.Option(
         "--source", "-s", help="Cited by this source id (see `caj sources`).")] = None,
-    actor: ActorOpt = None, status: StatusOpt = None, fmt: FormatOpt = None, db: DbOpt = None,
+    actor: ActorOpt = None, status: StatusOpt = None,
+    with_undated: Annotated[bool, typer.Option(
+        "--with-undated", help="Add statements the documents make without a date (dated as of "
+        "the document, marked *).")] = False,
+    fmt: FormatOpt = None, db: DbOpt = None,
 ) -> None:
     """Dated facts in order, with their sources.
 
-    Examples: caj timeline --from 2004 --to 2010 · caj timeline --country kz --format json
+    Examples: caj timeline --from 2004 --to 2010 · caj timeline --country kz --year 2024 --format json
     """
-    _years(year_from, year_to)
+    date_from, date_to = _span(year_value, year_from, year_to)
     conn = connect(db)
     rows = queries.timeline(
-        conn, year_from=year_from, year_to=year_to, country=_resolve(conn, "country", country),
-        topic=_resolve(conn, "topic", topic), kind=kind and kind.value,
+        conn, year_from=date_from, year_to=date_to, country=_resolve(conn, "country", country),
+        topic=_resolve(conn, "topic", topic), kind=pick("kind", kind, KINDS),
         source=_resolve(conn, "source", source), actor=_resolve(conn, "actor", actor),
-        status=status and status.value)
-    _out(rows, fmt, views.TIMELINE, "no facts match; `caj timeline` alone lists them all")
+        status=pick("status", status, STATUSES), with_undated=with_undated)
+    hint = "" if with_undated else "; --with-undated adds statements the documents do not date"
+    _out(conn, rows, fmt, views.TIMELINE, f"no facts match{hint}; `caj timeline` alone lists them all")
 
 
 @app.command()
 def oda(
-    year: YearOpt = None, year_from: FromOpt = None, year_to: ToOpt = None,
+    year_value: YearOpt = None, year_from: FromOpt = None, year_to: ToOpt = None,
     country: CountryOpt = None,
-    currency: Annotated[Optional[Currency], typer.Option("--currency", case_sensitive=False,
+    currency: Annotated[Optional[str], typer.Option("--currency", metavar="JPY|USD",
         help="Also show each amount in this currency, at the year's average rate (cited).")] = None,
     chart: Annotated[bool, typer.Option(
-        "--chart", help="Draw the amounts as bars instead of a table.")] = False,
+        "--chart", help="Draw the amounts as bars on the terminal, all in one currency "
+        "(US$ unless --currency says otherwise).")] = False,
     fmt: FormatOpt = None, db: DbOpt = None,
 ) -> None:
-    """Japan's ODA figures as the sources state them.
+    """Japan's ODA figures as the sources state them, with what caj cannot vouch for.
 
     Examples: caj oda --year 2016 · caj oda --country uzbekistan --currency USD
     """
-    if year is not None and (year_from is not None or year_to is not None):
-        raise UsageProblem("--year cannot be combined with --from or --to")
-    _years(year_from, year_to)
+    date_from, date_to = _span(year_value, year_from, year_to)
+    currency = pick("currency", currency, CURRENCIES)
+    shape = _fmt(fmt)
+    if chart and fmt is not None and shape != "table":
+        raise UsageProblem(f"--chart draws bars on a terminal; for the figures as {shape}, drop --chart")
     conn = connect(db)
-    rows = queries.oda(conn, year=year, year_from=year_from, year_to=year_to,
+    rows = queries.oda(conn, year_from=date_from, year_to=date_to,
                        country=_resolve(conn, "country", country),
-                       currency=currency and currency.value)
-    view = views.oda_view(rows, currency and currency.value)
-    if chart and rows:
-        render.draw_bars(views.oda_bars(rows, currency and currency.value), sys.stdout)
+                       currency=currency or ("USD" if chart else None))
+    if chart and rows and shape == "table":
+        views.LABELS.update(queries.labels(conn))
+        render.draw_bars(views.oda_bars(rows), views.caveat_notes(rows), sys.stdout)
         return
-    _out(rows, fmt, view, "no ODA figures match; `caj oda` alone lists all of them")
+    if shape == "table":
+        views.LABELS.update(queries.labels(conn))
+    view = views.oda_view(rows, currency)
+    _out(conn, rows, shape, view, "no ODA figures match; `caj oda` alone lists all of them")
 
 
 @app.command()
 def projects(
     country: CountryOpt = None,
     sector: Annotated[Optional[str], typer.Option(
-        "--sector", help="Sector: a topic id, label or alias.")] = None,
+        "--sector", help="Sector: a topic id, label or alias, with the topics beneath it.")] = None,
     partner: Annotated[Optional[str], typer.Option(
         "--partner", "-p", help="A company, agency or bank involved.")] = None,
     status: StatusOpt = None, fmt: FormatOpt = None, db: DbOpt = None,
@@ -225,20 +258,22 @@ def projects(
     conn = connect(db)
     rows = queries.projects(conn, country=_resolve(conn, "country", country),
                             sector=_resolve(conn, "sector", sector),
-                            partner=_resolve(conn, "actor", partner), status=status and status.value)
-    _out(rows, fmt, views.PROJECTS, "no projects match; `caj projects` alone lists all of them")
+                            partner=_resolve(conn, "actor", partner),
+                            status=pick("status", status, STATUSES))
+    _out(conn, rows, fmt, views.PROJECTS, "no projects match; `caj projects` alone lists all of them")
 
 
 @app.command()
 def show(
-    fact_id: Annotated[str, typer.Argument(metavar="ID", help="A fact id, as printed in the id column.")],
+    ref: Annotated[str, typer.Argument(
+        metavar="ID", help="A fact or entity id (any case), as `caj search` and the tables print it.")],
     fmt: FormatOpt = None, db: DbOpt = None,
 ) -> None:
-    """One fact: every field, every citation and curator note.
+    """One fact (every field, every citation, quote and note) or one entity (its names and facts).
 
-    Examples: caj show oda-2016-uzbekistan · caj show enersok-ccgt-jbic-loan --format json
+    Examples: caj show oda-2016-uzbekistan · caj show enersok-jbic-loan-2023 --format json · caj show jbic
     """
-    record = queries.show(connect(db), fact_id)
+    record = queries.show(connect(db), ref)
     views.emit_record(record, _fmt(fmt))
 
 
@@ -251,13 +286,19 @@ def search(
 ) -> None:
     """Full-text search over facts, projects and entities, best match first.
 
-    Examples: caj search railway · caj search "gas-fired" --format json
+    Examples: caj search railway · caj search "gas-fired" --format json · caj search nazarbaev
     """
-    rows = queries.search(connect(db), text, limit=limit)
-    if _fmt(fmt) != "table":
+    conn = connect(db)
+    rows, total, how = queries.search_hits(conn, text, limit=limit)
+    shape = _fmt(fmt)
+    if shape != "table":
         for row in rows:
             row["match"] = render.unmark(row["match"])
-    _out(rows, fmt, views.SEARCH, f"nothing matches {text!r}; try fewer words or a prefix like rail*")
+    if how and rows:
+        typer.echo(f"caj: no word matches {text!r}; showing names spelled like it", err=True)
+    _out(conn, rows, shape, views.SEARCH, f"nothing matches {text!r}; try fewer words or a prefix like rail*")
+    if total > len(rows):
+        typer.echo(f"caj: showing {len(rows)} of {total}; --limit {total} shows them all", err=True)
 
 
 @app.command()
@@ -266,7 +307,8 @@ def sources(fmt: FormatOpt = None, db: DbOpt = None) -> None:
 
     Examples: caj sources · caj sources --format json
     """
-    _out(queries.sources(connect(db)), fmt, views.SOURCES, "no sources")
+    conn = connect(db)
+    _out(conn, queries.sources(conn), fmt, views.SOURCES, "no sources")
 
 
 @app.command()
@@ -275,8 +317,9 @@ def countries(fmt: FormatOpt = None, db: DbOpt = None) -> None:
 
     Examples: caj countries · caj countries --format csv
     """
-    rows = queries.entities(connect(db), kinds=("country", "region"))
-    _out(rows, fmt, views.ENTITIES, "no countries")
+    conn = connect(db)
+    rows = queries.entities(conn, kinds=("country", "region"))
+    _out(conn, rows, fmt, views.ENTITIES, "no countries")
 
 
 @app.command()
@@ -289,17 +332,20 @@ def actors(
 
     Examples: caj actors · caj actors --kind company
     """
-    rows = queries.entities(connect(db), kinds=(kind,) if kind else None)
-    _out(rows, fmt, views.ENTITIES, f"no actors of kind {kind!r}; `caj actors` lists every kind")
+    conn = connect(db)
+    kind = pick("actor kind", kind, tuple(queries.entity_kinds(conn)))
+    rows = queries.entities(conn, kinds=(kind,) if kind else None)
+    _out(conn, rows, fmt, views.ENTITIES, "no actors")
 
 
 @app.command()
 def topics(fmt: FormatOpt = None, db: DbOpt = None) -> None:
-    """The topics facts are filed under, with fact counts.
+    """The topics facts are filed under, broader ones first, with fact counts.
 
     Examples: caj topics · caj timeline --topic nuclear
     """
-    _out(queries.topics(connect(db)), fmt, views.TOPICS, "no topics")
+    conn = connect(db)
+    _out(conn, queries.topics(conn), fmt, views.TOPICS, "no topics")
 
 
 @app.command()
@@ -308,20 +354,15 @@ def conflicts(fmt: FormatOpt = None, db: DbOpt = None) -> None:
 
     Examples: caj conflicts · caj conflicts --format json
     """
-    _out(queries.conflicts(connect(db)), fmt, views.CONFLICTS, "no conflicts recorded")
-
-
-class Style(str, Enum):
-    text = "text"
-    bibtex = "bibtex"
-    csl_json = "csl-json"
+    conn = connect(db)
+    _out(conn, queries.conflicts(conn), fmt, views.CONFLICTS, "no conflicts recorded")
 
 
 @app.command()
 def cite(
     ref: Annotated[str, typer.Argument(metavar="ID", help="A fact id or a source id.")],
-    style: Annotated[Style, typer.Option(
-        "--style", case_sensitive=False, help="Citation style.")] = Style.text,
+    style: Annotated[str, typer.Option(
+        "--style", metavar="text|bibtex|csl-json", help="Citation style.")] = "text",
     db: DbOpt = None,
 ) -> None:
     """A fact's or a source's citation, with locators, ready for a report.
@@ -330,7 +371,8 @@ def cite(
     """
     from caj import cite as citing
 
-    sys.stdout.write(citing.render(citing.citations(connect(db), ref), style.value))
+    style = pick("style", style, STYLES)
+    sys.stdout.write(citing.render(citing.citations(connect(db), ref.strip().casefold()), style))
 
 
 @app.command()
@@ -373,6 +415,9 @@ def main() -> None:
     """Entry point: run the app and turn every failure into one line and an exit code."""
     render.prepare_stream(sys.stdout)
     render.prepare_stream(sys.stderr)
+    if len(sys.argv) == 1:
+        sys.stdout.write(overview())
+        sys.exit(0)
     every_command = app.registered_commands
     _only_the_command_asked_for(sys.argv)
     try:
@@ -411,7 +456,8 @@ def _failure(exc: Exception) -> int:
         return _fail(str(exc), 1)
     # click/typer usage errors carry an exit code (2) and a message
     if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
-        return _fail(exc.format_message().splitlines()[0], exc.exit_code)
+        message = exc.format_message().splitlines()[0]
+        return _fail(message + _slip_hint(sys.argv, message), exc.exit_code)
     if os.environ.get("CAJ_DEBUG"):
         raise exc
     return _fail(f"internal error: {type(exc).__name__}: {exc}", 1)
@@ -431,3 +477,38 @@ def _quiet_pipe() -> int:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     return 0
+
+
+def overview() -> str:
+    """What bare `caj` prints: every command, what it answers, one example each."""
+    lines = ["caj: Japan's relations with Central Asia, fact by fact.", "", "Commands:"]
+    for c in app.registered_commands:
+        doc = (c.callback.__doc__ or "").strip()
+        first = doc.splitlines()[0] if doc else ""
+        example = next((x.split(" · ")[0].strip() for x in doc.splitlines() if "Examples:" in x), "")
+        name = c.name or c.callback.__name__
+        lines.append(f"  {name:<10} {first}")
+        if example:
+            lines.append(f"  {'':<10}   e.g. {example.removeprefix('Examples:').strip()}")
+    lines += ["", "Every command: -h for its options; --format table|csv|tsv|json|jsonl|markdown.", ""]
+    return "\n".join(lines)
+
+
+SLIP_OPTIONS = (("country", "--country"), ("sector", "--sector"), ("actor", "--partner"))
+
+
+def _slip_hint(argv: list[str], message: str) -> str:
+    """`caj projects uzbekistan`: a value given without its option gets the option named."""
+    if "extra argument" not in message or len(argv) < 3:
+        return ""
+    m = re.search(r"\(([^()]+)\)$", message)
+    value = m.group(1).split()[0] if m else argv[-1]
+    for what, option in SLIP_OPTIONS:
+        if what == "actor" and argv[1] != "projects":
+            option = "--actor"
+        try:
+            queries.resolve(connect(None), what, value)
+        except Exception:
+            continue
+        return f"; did you mean {option} {value}?"
+    return "; options take a name, e.g. --country " + value

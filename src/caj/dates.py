@@ -8,7 +8,8 @@ from functools import lru_cache
 
 import edtf
 
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+from caj.text import display_date
+
 
 
 @lru_cache(maxsize=65536)  # the edtf parser takes ~4 ms a call; datasets repeat their dates
@@ -51,32 +52,4 @@ def precision(value: str) -> str:
 
 def display(value: str) -> str:
     """'1997~' -> 'c. 1997', '199X' -> '1990s', '2024-08' -> 'Aug 2024', '2006/2009' -> '2006–2009'."""
-    if "/" in value:
-        start, end = value.split("/", 1)
-        if start in ("", ".."):
-            return f"by {display(end)}"
-        if end in ("", ".."):
-            return f"from {display(start)}"
-        return f"{display(start)}–{display(end)}"
-    qual = value[-1] if value[-1] in "~?%" else ""
-    text = _plain(value.rstrip("~?%"))
-    if qual == "~":
-        return f"c. {text}"
-    if qual == "?":
-        return f"{text}?"
-    if qual == "%":
-        return f"c. {text}?"
-    return text
-
-
-def _plain(core: str) -> str:
-    if re.fullmatch(r"\d{3}X", core):
-        return f"{core[:3]}0s"
-    if re.fullmatch(r"\d{2}XX", core):
-        return f"{core[:2]}00s"
-    parts = core.split("-")
-    if len(parts) == 3:
-        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    return core
+    return display_date(value)

@@ -250,7 +250,24 @@ def _check_entities(ds: Dataset) -> None:
     for ent in ds.entities.values():
         if ent.country:
             _ref(ds, Here(*ds.where[("entities", ent.id)]), ent.id, "country", ent.country, ds.entities)
+    _check_topic_tree(ds)
     _check_names(ds)
+
+
+def _check_topic_tree(ds: Dataset) -> None:
+    """Every parent exists and no topic is its own ancestor."""
+    for topic in ds.topics.values():
+        here = Here(*ds.where[("topics", topic.id)])
+        seen, up = {topic.id}, topic.parent
+        while up is not None:
+            if up not in ds.topics:
+                _ref(ds, here, topic.id, "parent", up, ds.topics)
+                break
+            if up in seen:
+                _problem(ds, here, topic.id, "parent", f"{up!r} makes a cycle")
+                break
+            seen.add(up)
+            up = ds.topics[up].parent
 
 
 def _check_fact(ds: Dataset, fact: Fact, here: Here) -> None:

@@ -68,6 +68,7 @@ class Entity(Record):
 
 class Topic(Record):
     id: str = Field(pattern=SLUG)
+    parent: str | None = None  # a broader topic: filtering by it includes this one
     label: str = Field(min_length=1)
     aliases: tuple[str, ...] = ()
 

@@ -70,42 +70,86 @@ def suggest(rows: list[sqlite3.Row], key: str, n: int = 3) -> list[str]:
     return labels[:n]
 
 
-def _year(value: int | None, end: bool) -> str | None:
+def bound(value, end: bool) -> str | None:
+    """The first (or last) ISO day of a year (int or 'YYYY'), 'YYYY-MM' or 'YYYY-MM-DD'."""
     if value is None:
         return None
-    return f"{value:04d}-12-31" if end else f"{value:04d}-01-01"
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        if not end:
+            return f"{text}-01"
+        import calendar
+
+        y, m = map(int, text.split("-"))
+        return f"{text}-{calendar.monthrange(y, m)[1]:02d}"
+    return f"{int(text):04d}-12-31" if end else f"{int(text):04d}-01-01"
 
 
 # --- timeline ---------------------------------------------------------------------------------
 
-FACT_COLUMNS = ("id, date, date_display, kind, title, summary, status, date_basis, countries, "
-                "topics, corroborated, disputed, refined, sources_json")
+FACT_COLUMNS = ("f.id, f.date, f.date_display, f.kind, f.title, f.summary, f.status, f.date_basis, "
+                "f.countries, f.topics, f.corroborated, f.disputed, f.refined, f.sources_json")
+# statements the text makes without a date are dated by the document itself: not on a timeline
+# of what happened unless asked for
+DATED = "f.date_basis != 'source'"
 
 
 def timeline(conn, *, year_from=None, year_to=None, country=None, topic=None, kind=None,
-             source=None, actor=None, status=None) -> Iterator[dict]:
+             source=None, actor=None, status=None, with_undated=False) -> Iterator[dict]:
+    where, args = fact_filter(conn, year_from=year_from, year_to=year_to, country=country,
+                              topic=topic, kind=kind, source=source, actor=actor, status=status,
+                              with_undated=with_undated)
+    sql = f"SELECT {FACT_COLUMNS} FROM facts f {_where(where)} ORDER BY f.earliest, f.latest, f.seq"
+    return (fact_record(r) for r in conn.execute(sql, args))
+
+
+def fact_filter(conn, *, year_from=None, year_to=None, country=None, topic=None, kind=None,
+                source=None, actor=None, status=None, with_undated=True) -> tuple[list[str], list]:
+    """WHERE clauses (over `facts f`) and their arguments, shared by every fact listing."""
     if country is not None and (year_from is not None or year_to is not None):
         where, args = _country_date_filter(country, year_from, year_to)
         country = None
     else:
         where, args = _date_filter(year_from, year_to)
     for column, table, value in (("entity_id", "fact_countries", country),
-                                 ("topic_id", "fact_topics", topic),
                                  ("entity_id", "fact_entities", actor),
                                  ("source_id", "citations", source)):
         if value is not None:
             where.append(f"EXISTS (SELECT 1 FROM {table} x WHERE x.fact_id = f.id AND x.{column} = ?)")
             args.append(value)
+    if topic is not None:
+        clause, topic_args = topic_clause(conn, topic)
+        where.append(clause)
+        args += topic_args
     for column, value in (("kind", kind), ("status", status)):
         if value is not None:
             where.append(f"f.{column} = ?")
             args.append(value)
-    sql = f"SELECT {FACT_COLUMNS} FROM facts f {_where(where)} ORDER BY f.earliest, f.latest, f.seq"
-    return (_fact(r) for r in conn.execute(sql, args))
+    if not with_undated:
+        where.append(DATED)
+    return where, args
+
+
+def topic_family(conn, topic: str) -> list[str]:
+    """A topic and every topic beneath it."""
+    sql = ("WITH RECURSIVE t(id) AS (SELECT ? UNION SELECT x.id FROM topics x JOIN t ON x.parent = t.id)"
+           " SELECT id FROM t")
+    return [r[0] for r in conn.execute(sql, (topic,))]
+
+
+def topic_clause(conn, topic: str) -> tuple[str, list]:
+    """Filed under the topic or one beneath it, or a project in that sector."""
+    family = topic_family(conn, topic)
+    marks = ",".join("?" * len(family))
+    return (f"(EXISTS (SELECT 1 FROM fact_topics x WHERE x.fact_id = f.id AND x.topic_id IN ({marks}))"
+            f" OR EXISTS (SELECT 1 FROM projects p WHERE p.fact_id = f.id AND p.sector IN ({marks})))",
+            family * 2)
 
 
 def _date_filter(year_from, year_to) -> tuple[list[str], list]:
-    """Facts whose [earliest, latest] overlaps the asked years, found through the R*Tree."""
+    """Facts whose [earliest, latest] overlaps the asked days, found through the R*Tree."""
     if year_from is None and year_to is None:
         return [], []
     span = "SELECT seq FROM fact_span WHERE"
@@ -113,7 +157,7 @@ def _date_filter(year_from, year_to) -> tuple[list[str], list]:
 
 
 def _country_date_filter(country: str, year_from, year_to) -> tuple[list[str], list]:
-    """Facts of a country whose dates overlap the asked years, through the two-dimensional R*Tree."""
+    """Facts of a country whose dates overlap the asked days, through the two-dimensional R*Tree."""
     span = ("SELECT seq FROM country_span, (SELECT rowid AS k FROM entities WHERE id = ?) "
             "WHERE c0 <= k AND c1 >= k AND")
     return _overlap(span, [country], year_from, year_to)
@@ -122,8 +166,8 @@ def _country_date_filter(country: str, year_from, year_to) -> tuple[list[str], l
 def _overlap(span: str, span_args: list, year_from, year_to) -> tuple[list[str], list]:
     """`span` (an R*Tree query ending in WHERE/AND) narrowed to the asked days, then the exact
     overlap test on the facts themselves."""
-    lo = _year(year_from, end=False) if year_from is not None else "0001-01-01"
-    hi = _year(year_to, end=True) if year_to is not None else "9999-12-31"
+    lo = bound(year_from, end=False) or "0001-01-01"
+    hi = bound(year_to, end=True) or "9999-12-31"
     sql = f"f.seq IN ({span} lo <= julianday(?) - 1721424.5 AND hi >= julianday(?) - 1721424.5)"
     return [sql, "f.latest >= ?", "f.earliest <= ?"], [*span_args, hi, lo, lo, hi]
 
@@ -133,12 +177,13 @@ def _where(clauses: list[str]) -> str:
 
 
 def _split(text: str | None) -> list[str]:
-    return [p for p in (text or "").split("; ") if p]
+    return [x for x in (text or "").split("; ") if x]
 
 
-def _fact(r: sqlite3.Row) -> dict:
+def fact_record(r: sqlite3.Row) -> dict:
+    """The fields every fact carries, in every command (docs/formats.md)."""
     return {
-        "id": r["id"], "date": r["date"], "when": r["date_display"], "kind": r["kind"],
+        "id": r["id"], "kind": r["kind"], "date": r["date"], "when": r["date_display"],
         "title": r["title"], "summary": r["summary"], "status": r["status"],
         "date_basis": r["date_basis"], "countries": _split(r["countries"]),
         "topics": _split(r["topics"]), "corroborated": bool(r["corroborated"]),
@@ -156,31 +201,70 @@ def oda(conn, *, year=None, year_from=None, year_to=None, country=None, currency
         year_from = year_to = year
     for op, value in ((">=", year_from), ("<=", year_to)):
         if value is not None:
-            where.append(f"year {op} ?")
-            args.append(value)
+            where.append(f"o.year {op} ?")
+            args.append(int(str(value)[:4]))
     if country is not None:
-        where.append("recipient = ?")
+        where.append("o.recipient = ?")
         args.append(country)
-    sql = f"SELECT * FROM v_oda {_where(where)} ORDER BY year, recipient, seq"
+    sql = (f"SELECT {FACT_COLUMNS}, o.* FROM oda o JOIN facts f ON f.id = o.fact_id {_where(where)} "
+           "ORDER BY o.year, o.recipient, f.seq")
     rates = _rates(conn) if currency else {}
-    return [_oda_row(r, currency, rates) for r in conn.execute(sql, args)]
+    rows = conn.execute(sql, args).fetchall()
+    confirmed = _confirmed(conn, [r["id"] for r in rows])
+    return [_oda_row(r, currency, rates, r["id"] in confirmed) for r in rows]
 
 
 def _rates(conn) -> dict[int, float]:
     return {r[0]: r[1] for r in conn.execute("SELECT year, jpy_per_usd FROM fx")}
 
 
-def _oda_row(r: sqlite3.Row, currency: str | None, rates: dict[int, float]) -> dict:
-    row = {
-        "id": r["id"], "date": r["date"], "year": r["year"], "donor": r["donor"],
-        "recipient": r["recipient"], "amount": r["amount"], "currency": r["currency"],
-        "scale": r["scale"], "measure": r["measure"], "year_basis": r["year_basis"],
-        "flow_type": r["flow_type"], "value_stated": r["value_stated"], "disputed": bool(r["disputed"]),
-    }
+def _confirmed(conn, fact_ids: list[str]) -> set[str]:
+    """Facts a public-record source supports."""
+    marks = ",".join("?" * len(fact_ids))
+    sql = f"SELECT fact_id FROM citations WHERE stance = 'supports' AND fact_id IN ({marks})"
+    return {r[0] for r in conn.execute(sql, fact_ids)}
+
+
+ODA_FIELDS = ("year", "donor", "recipient", "amount", "currency", "scale", "measure", "year_basis",
+              "flow_type", "value_stated")
+CURRENCY_MARKS = re.compile(r"[¥$€£]|\b(?:yen|JPY|USD|US\s?dollars?|dollars?)\b", re.IGNORECASE)
+
+
+def _oda_row(r: sqlite3.Row, currency: str | None, rates: dict[int, float], confirmed: bool) -> dict:
+    row = fact_record(r)
+    sources = row.pop("sources")
+    row.update({k: r[k] for k in ODA_FIELDS})
+    row["caveats"] = oda_caveats(row, confirmed)
     if currency:
         row.update(convert(r["amount"], r["currency"], currency, rates.get(r["year"])))
-    row["sources"] = json.loads(r["sources_json"])
+        row["caveats"] += _conversion_caveat(row)
+    row["sources"] = sources
     return row
+
+
+def oda_caveats(row: dict, confirmed: bool) -> list[str]:
+    """What caj cannot vouch for in a figure, in words a reader can put in a footnote."""
+    out = []
+    if not confirmed:
+        out.append("not confirmed by a public-record source")
+    if row["disputed"]:
+        out.append("contradicted by a public-record source")
+    if not CURRENCY_MARKS.search(row["value_stated"] or ""):
+        out.append(f"currency not printed; read as {row['currency']}")
+    if row["year_basis"] == "unspecified":
+        out.append("calendar or fiscal year not stated")
+    if row["measure"] == "unspecified":
+        out.append("not stated whether disbursed or committed")
+    return out
+
+
+def _conversion_caveat(row: dict) -> list[str]:
+    if row["converted_currency"] == row["currency"]:
+        return []
+    if row["rate_jpy_per_usd"] is None:
+        return [f"no exchange rate for {row['year']}: not converted"]
+    return [f"converted at ¥{row['rate_jpy_per_usd']:.2f} per US$, the {row['year']} annual average "
+            f"({row['rate_source']})"]
 
 
 def convert(amount: float, have: str, want: str, rate: float | None) -> dict:
@@ -215,31 +299,28 @@ def oda_total(rows: list[dict]) -> tuple[float | None, str]:
 
 
 def projects(conn, *, country=None, sector=None, partner=None, status=None) -> list[dict]:
-    where, args = [], []
-    for column, value in (("country", country), ("sector", sector), ("status", status)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            args.append(value)
-    if partner is not None:
-        where.append("EXISTS (SELECT 1 FROM fact_entities x WHERE x.fact_id = p.id AND x.entity_id = ?)")
-        args.append(partner)
-    sql = f"SELECT * FROM v_projects p {_where(where)} ORDER BY country, earliest, seq"
+    """Projects, by country; `sector` is a topic and takes in the topics beneath it, exactly as
+    `timeline --kind project --topic` does."""
+    where, args = fact_filter(conn, country=country, topic=sector, actor=partner, status=status,
+                              kind="project")
+    sql = (f"SELECT {FACT_COLUMNS}, p.* FROM projects p JOIN facts f ON f.id = p.fact_id "
+           f"{_where(where)} ORDER BY p.country, f.earliest, f.seq")
     return [_project_row(r) for r in conn.execute(sql, args)]
 
 
 def _project_row(r: sqlite3.Row) -> dict:
-    return {
-        "id": r["id"], "date": r["date"], "when": r["date_display"], "date_basis": r["date_basis"],
-        "name": r["name"], "country": r["country"], "sector": r["sector"], "status": r["status"],
+    row = fact_record(r)
+    sources = row.pop("sources")
+    row.update({
+        "project_name": r["name"], "host_country": r["country"], "sector": r["sector"],
         "japanese_partners": _split(r["japanese_partners"]),
         "local_partners": _split(r["local_partners"]), "funders": _split(r["funders"]),
         "finance": money(r["finance_amount"], r["finance_currency"], r["finance_scale"],
-                         r["finance_ceiling"], r["finance_instrument"]),
-        "capacity": f"{_num(r['capacity_value'])} {r['capacity_unit']}" if r["capacity_value"] else "",
-        "summary": r["summary"], "corroborated": bool(r["corroborated"]),
-        "disputed": bool(r["disputed"]), "refined": bool(r["refined"]),
-        "sources": json.loads(r["sources_json"]),
-    }
+                         r["finance_ceiling"], r["finance_instrument"]) or None,
+        "capacity": f"{_num(r['capacity_value'])} {r['capacity_unit']}" if r["capacity_value"] else None,
+        "sources": sources,
+    })
+    return row
 
 
 SYMBOL = {"USD": "US$", "JPY": "¥"}
@@ -262,65 +343,163 @@ def _num(value: float) -> str:
 # --- one record -------------------------------------------------------------------------------
 
 
-def show(conn, fact_id: str) -> dict:
-    row = conn.execute(f"SELECT {FACT_COLUMNS}, earliest, latest, precision FROM facts WHERE id = ?",
-                       (fact_id,)).fetchone()
-    if row is None:
-        import difflib
+def show(conn, ref: str) -> dict:
+    """One fact, or one entity, with everything about it; ids in any case."""
+    key = ref.strip().casefold()
+    row = conn.execute(f"SELECT {FACT_COLUMNS}, f.earliest, f.latest, f.precision FROM facts f "
+                       "WHERE f.id = ?", (key,)).fetchone()
+    if row is not None:
+        return _fact_card(conn, row)
+    entity = conn.execute("SELECT * FROM entities WHERE id = ?", (key,)).fetchone()
+    if entity is None:
+        entity = _entity_by_name(conn, ref)
+    if entity is not None:
+        return _entity_card(conn, entity)
+    raise NotFound("id", ref, _near_ids(conn, key))
 
-        # ids that contain what was typed come first ("enersok" -> enersok-jbic-loan-2023), then
-        # the closest spellings
-        words = fold(fact_id).replace(" ", "-")
-        like = "%" + words.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
-        near = [r[0] for r in conn.execute(
-            "SELECT id FROM facts WHERE id LIKE ? ESCAPE '\\' ORDER BY seq LIMIT 3", (like,))]
-        if len(near) < 3:
-            ids = [r[0] for r in conn.execute("SELECT id FROM facts")]
-            near += [i for i in difflib.get_close_matches(words, ids, n=3, cutoff=0.5) if i not in near]
-        raise NotFound("fact id", fact_id, near[:3])
-    rec = _fact(row)
+
+def _near_ids(conn, key: str) -> list[str]:
+    """Ids that contain what was typed ("enersok" -> enersok-jbic-loan-2023), then the closest."""
+    import difflib
+
+    words = fold(key).replace(" ", "-")
+    like = "%" + words.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+    near = [r[0] for r in conn.execute(
+        "SELECT id FROM facts WHERE id LIKE ? ESCAPE '\\' ORDER BY seq LIMIT 3", (like,))]
+    if len(near) < 3:
+        ids = [r[0] for r in conn.execute("SELECT id FROM facts UNION ALL SELECT id FROM entities")]
+        near += [i for i in difflib.get_close_matches(words, ids, n=3, cutoff=0.5) if i not in near]
+    return near[:3]
+
+
+def _fact_card(conn, row: sqlite3.Row) -> dict:
+    rec = fact_record(row)
+    fid = rec["id"]
     rec.update(earliest=row["earliest"], latest=row["latest"], precision=row["precision"])
     rec["entities"] = [dict(r) for r in conn.execute(
-        "SELECT x.entity_id AS entity, e.name, x.role FROM fact_entities x "
-        "JOIN entities e ON e.id = x.entity_id WHERE x.fact_id = ? ORDER BY x.role, e.name", (fact_id,))]
-    rec["citations"] = [dict(r) for r in conn.execute(
-        "SELECT c.source_id AS source, s.publisher, c.locator, c.stance, c.value, c.date, c.note "
-        "FROM citations c JOIN sources s ON s.id = c.source_id WHERE fact_id = ? ORDER BY n", (fact_id,))]
+        "SELECT x.entity_id AS id, e.name, e.kind, x.role FROM fact_entities x "
+        "JOIN entities e ON e.id = x.entity_id WHERE x.fact_id = ? ORDER BY x.role, e.name", (fid,))]
+    rec["country_names"] = [_label(conn, "entities", "name", c) for c in rec["countries"]]
+    rec["topic_names"] = [_label(conn, "topics", "label", t) for t in rec["topics"]]
+    rec["citations"] = [_citation(r) for r in conn.execute(
+        "SELECT c.*, s.title AS source_title, s.publisher, s.kind AS source_kind FROM citations c "
+        "JOIN sources s ON s.id = c.source_id WHERE c.fact_id = ? ORDER BY c.n", (fid,))]
     for table, key in (("oda", "oda"), ("projects", "project"), ("figures", "figure")):
-        block = conn.execute(f"SELECT * FROM {table} WHERE fact_id = ?", (fact_id,)).fetchone()
+        block = conn.execute(f"SELECT * FROM {table} WHERE fact_id = ?", (fid,)).fetchone()
         if block:
             rec[key] = {k: block[k] for k in block.keys() if k not in ("fact_id", "factor")}  # noqa: SIM118 (sqlite3.Row iterates values)
     return rec
+
+
+def _label(conn, table: str, column: str, key: str) -> str:
+    row = conn.execute(f"SELECT {column} FROM {table} WHERE id = ?", (key,)).fetchone()
+    return row[0] if row else key
+
+
+CITATION_FIELDS = ("source", "source_title", "publisher", "locator", "stance", "value", "date",
+                   "quote", "note")
+
+
+def _citation(r: sqlite3.Row) -> dict:
+    have = set(r.keys())
+    out = {k: (r[k] if k in have else None) for k in CITATION_FIELDS if k != "source"}
+    return {"source": r["source_id"], **out}
+
+
+def _entity_by_name(conn, text: str) -> sqlite3.Row | None:
+    """An entity named exactly (any alias, any case) when the text is no id."""
+    hits = {r[0] for r in conn.execute(
+        "SELECT target FROM names WHERE target_kind = 'entity' AND norm = ?", (fold(text),))}
+    if len(hits) != 1:
+        return None
+    return conn.execute("SELECT * FROM entities WHERE id = ?", (hits.pop(),)).fetchone()
+
+
+def _entity_card(conn, e: sqlite3.Row) -> dict:
+    sql = (f"SELECT {FACT_COLUMNS} FROM facts f WHERE f.id IN (SELECT fact_id FROM fact_entities "
+           "WHERE entity_id = ? UNION SELECT fact_id FROM fact_countries WHERE entity_id = ?) "
+           "ORDER BY f.earliest, f.latest, f.seq")
+    facts = [fact_record(r) for r in conn.execute(sql, (e["id"], e["id"]))]
+    return {
+        "id": e["id"], "kind": e["kind"], "date": None, "when": None, "title": e["name"],
+        "aliases": _split(e["aliases"]), "iso2": e["iso2"], "iso3": e["iso3"],
+        "country": e["country"], "country_name": _label(conn, "entities", "name", e["country"]),
+        "note": e["note"], "n_facts": len(facts),
+        "facts": [{k: f[k] for k in ("id", "kind", "date", "when", "title", "date_basis")} for f in facts],
+        "sources": [],
+    }
 
 
 # --- search -----------------------------------------------------------------------------------
 
 
 def search(conn, text: str, limit: int = 50) -> list[dict]:
-    """FTS5, ranked by bm25 (titles weigh more); text that is not valid FTS syntax is searched as
-    plain words. Ranking runs in SQLite; snippets are cut only for the hits shown."""
+    return search_hits(conn, text, limit)[0]
+
+
+def search_hits(conn, text: str, limit: int = 50) -> tuple[list[dict], int, str | None]:
+    """(hits, how many matched in all, how they were found). FTS5 ranked by bm25 (titles weigh
+    most); text that is not valid FTS syntax is searched as plain words; with no hit at all,
+    names and aliases close in spelling ('nazarbaev' -> Nazarbayev)."""
+    how = None
     try:
-        hits = _ranked(conn, text, limit)
+        hits, total = _ranked(conn, text, limit)
     except sqlite3.OperationalError:
-        hits = []
+        hits, total = [], 0
     if not hits:  # a question or stray syntax: any of its words, best match first
         text = plain_query(text)
-        hits = _ranked(conn, text, limit)
+        hits, total = _ranked(conn, text, limit)
+    if not hits:
+        hits, text = _close_names(conn, text, limit), None
+        total, how = len(hits), "close spelling"
+    return _hit_rows(conn, hits, text), total, how
+
+
+def _ranked(conn, text: str, limit: int) -> tuple[list[int], int]:
+    sql = "SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ? ORDER BY rank LIMIT ?"
+    hits = [r[0] for r in conn.execute(sql, (text, limit))]
+    if len(hits) < limit:
+        return hits, len(hits)
+    count = "SELECT count(*) FROM search_docs_fts WHERE search_docs_fts MATCH ?"
+    return hits, conn.execute(count, (text,)).fetchone()[0]
+
+
+def _close_names(conn, text: str, limit: int) -> list[int]:
+    """Entities whose name or alias is spelled close to the words asked."""
+    import difflib
+
+    words = [w for w in re.findall(r"\w+", fold(text)) if w not in STOPWORDS]
+    names = {r[0]: r[1] for r in conn.execute(
+        "SELECT norm, target FROM names WHERE target_kind = 'entity'")}
+    found: dict[str, None] = {}
+    for key in [" ".join(words), *words]:
+        for near in difflib.get_close_matches(key, list(names), n=5, cutoff=0.75):
+            found[names[near]] = None
+    refs = list(found)[:limit]
+    marks = ",".join("?" * len(refs))
+    rows = dict(conn.execute(f"SELECT ref, rowid FROM search_docs WHERE doc_kind = 'entity' "
+                             f"AND ref IN ({marks})", refs).fetchall())
+    return [rows[r] for r in refs if r in rows]
+
+
+def _hit_rows(conn, hits: list[int], text: str | None) -> list[dict]:
     if not hits:
         return []
     marks = ",".join("?" * len(hits))
-    snippets = dict(conn.execute(
-        "SELECT rowid, snippet(search_docs_fts, 1, char(2), char(3), '…', 12) FROM search_docs_fts "
-        f"WHERE search_docs_fts MATCH ? AND rowid IN ({marks})", (text, *hits)).fetchall())
-    rows = conn.execute(f"SELECT rowid, doc_kind, ref, title FROM search_docs WHERE rowid IN ({marks})",
-                        hits).fetchall()
+    snippets = {}
+    if text is not None:
+        snippets = dict(conn.execute(
+            "SELECT rowid, snippet(search_docs_fts, 1, char(2), char(3), '…', 14) FROM search_docs_fts "
+            f"WHERE search_docs_fts MATCH ? AND rowid IN ({marks})", (text, *hits)).fetchall())
+    rows = conn.execute(f"SELECT rowid, doc_kind, ref, title, prose FROM search_docs "
+                        f"WHERE rowid IN ({marks})", hits).fetchall()
     by_id = {r["rowid"]: r for r in rows}
-    return [_search_row(conn, by_id[h], snippets.get(h, "")) for h in hits]
+    return [_search_row(conn, by_id[h], snippets.get(h) or _lead(by_id[h]["prose"])) for h in hits]
 
 
-def _ranked(conn, text: str, limit: int) -> list[int]:
-    sql = "SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ? ORDER BY rank LIMIT ?"
-    return [r[0] for r in conn.execute(sql, (text, limit))]
+def _lead(prose: str, words: int = 16) -> str:
+    parts = (prose or "").split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 STOPWORDS = {
@@ -338,42 +517,64 @@ def plain_query(text: str) -> str:
 
 def _search_row(conn, r: sqlite3.Row, hit: str) -> dict:
     if r["doc_kind"] == "fact":
-        f = conn.execute("SELECT date, date_display, sources_json FROM facts WHERE id = ?",
+        f = conn.execute("SELECT kind, date, date_display, sources_json FROM facts WHERE id = ?",
                          (r["ref"],)).fetchone()
-        date, when, sources = f["date"], f["date_display"], json.loads(f["sources_json"])
+        kind, date, when, sources = f["kind"], f["date"], f["date_display"], json.loads(f["sources_json"])
     else:
+        kind = conn.execute("SELECT kind FROM entities WHERE id = ?", (r["ref"],)).fetchone()[0]
         date, when, sources = None, None, []
-    return {"id": r["ref"], "type": r["doc_kind"], "date": date, "when": when, "title": r["title"],
-            "match": hit, "sources": sources}
+    return {"id": r["ref"], "kind": kind, "record": r["doc_kind"], "date": date, "when": when,
+            "title": r["title"], "match": hit, "sources": sources}
 
 
 # --- lists ------------------------------------------------------------------------------------
 
 
 def sources(conn) -> list[dict]:
-    sql = "SELECT id, kind, date, publisher, title, author, url, reliability, n_facts FROM sources"
-    return [dict(r) for r in conn.execute(sql + " ORDER BY kind = 'dataset', id")]
+    have = {r[1] for r in conn.execute("PRAGMA table_info(sources)")}
+    described = "description" if "description" in have else "NULL AS description"
+    sql = (f"SELECT id, kind, date, title, {described}, publisher, author, url, reliability, n_facts "
+           "FROM sources ORDER BY kind = 'dataset', id")
+    return [{**dict(r), "when": _when(r["date"]), "sources": []} for r in conn.execute(sql)]
+
+
+def _when(edtf: str | None) -> str | None:
+    """A source's EDTF date as the tables show dates (no day it does not give)."""
+    if not edtf:
+        return None
+    from caj.text import display_date
+
+    return display_date(edtf)
 
 
 def entities(conn, kinds: tuple[str, ...] | None = None) -> list[dict]:
     sql = ("SELECT e.id, e.kind, e.name, e.iso2, e.iso3, e.aliases, "
-           "(SELECT count(DISTINCT fact_id) FROM fact_entities x WHERE x.entity_id = e.id) + "
-           "(SELECT count(*) FROM fact_countries c WHERE c.entity_id = e.id AND c.fact_id NOT IN "
-           " (SELECT fact_id FROM fact_entities y WHERE y.entity_id = e.id)) AS facts FROM entities e")
+           "(SELECT count(*) FROM (SELECT fact_id FROM fact_entities x WHERE x.entity_id = e.id "
+           " UNION SELECT fact_id FROM fact_countries c WHERE c.entity_id = e.id)) AS n_facts "
+           "FROM entities e")
     args: tuple = ()
     if kinds:
         sql += f" WHERE e.kind IN ({','.join('?' * len(kinds))})"
         args = kinds
-    rows = conn.execute(sql + " ORDER BY facts DESC, e.name", args)
-    return [{**dict(r), "aliases": _split(r["aliases"])} for r in rows]
+    rows = conn.execute(sql + " ORDER BY n_facts DESC, e.name", args)
+    return [{"id": r["id"], "kind": r["kind"], "date": None, "when": None, "title": r["name"],
+             "iso2": r["iso2"], "iso3": r["iso3"], "aliases": _split(r["aliases"]),
+             "n_facts": r["n_facts"], "sources": []} for r in rows]
+
+
+def entity_kinds(conn) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT kind FROM entities ORDER BY kind")]
 
 
 def topics(conn) -> list[dict]:
-    sql = ("SELECT t.id, t.label, (SELECT count(*) FROM fact_topics x WHERE x.topic_id = t.id) "
-           "+ (SELECT count(*) FROM projects p WHERE p.sector = t.id AND p.fact_id NOT IN "
-           "(SELECT fact_id FROM fact_topics y WHERE y.topic_id = t.id)) AS facts FROM topics t "
-           "ORDER BY facts DESC, t.id")
-    return [dict(r) for r in conn.execute(sql)]
+    out = []
+    for t in conn.execute("SELECT id, label, parent FROM topics ORDER BY coalesce(parent, id), "
+                          "parent IS NOT NULL, id").fetchall():
+        where, args = fact_filter(conn, topic=t["id"])
+        n = conn.execute(f"SELECT count(*) FROM facts f {_where(where)}", args).fetchone()[0]
+        out.append({"id": t["id"], "kind": "topic", "date": None, "when": None, "title": t["label"],
+                    "parent": t["parent"], "n_facts": n, "sources": []})
+    return out
 
 
 def conflicts(conn) -> list[dict]:
@@ -381,24 +582,41 @@ def conflicts(conn) -> list[dict]:
     out = []
     for fact_id in [r[0] for r in conn.execute(
             "SELECT DISTINCT fact_id FROM v_conflicts ORDER BY seq")]:
+        fact = conn.execute("SELECT kind, date_display, date_basis FROM facts WHERE id = ?",
+                            (fact_id,)).fetchone()
         cites = conn.execute("SELECT * FROM v_conflicts WHERE fact_id = ? ORDER BY n", (fact_id,)).fetchall()
-        says = [c for c in cites if c["stance"] in ("states", "supports")]
+        says = [c for c in cites if c["stance"] == "states"]
         for c in (c for c in cites if c["stance"] in ("contradicts", "refines")):
             doc = says[0] if says else None
             out.append({
-                "id": fact_id, "date": c["fact_date"], "title": c["title"],
-                "document_says": _claim(doc, c["fact_date"]), "stance": c["stance"],
+                "id": fact_id, "kind": fact["kind"], "date": c["fact_date"], "when": fact["date_display"],
+                "title": c["title"], "stance": c["stance"],
+                "document_says": _claim(doc, c["fact_date"] if fact["date_basis"] == "stated" else None),
                 "record_says": _claim(c, None), "note": c["note"],
-                "sources": [{"source": x["source_id"], "locator": x["locator"]} for x in (doc, c) if x],
+                "sources": [{"source": x["source_id"], "locator": x["locator"], "stance": x["stance"]}
+                            for x in (doc, c) if x],
             })
     return out
 
 
-def _claim(c, fallback_date) -> str:
+def _claim(c, own_date: str | None) -> str | None:
+    """What one citation says: its value and date as that source gives them, nothing borrowed
+    (the fact's date only where the document itself states it)."""
     if c is None:
-        return ""
-    parts = [c["value"], c["date"] or fallback_date]
-    return " · ".join(p for p in parts if p) + f" ({c['source_id']})"
+        return None
+    parts = [c["value"], c["date"] or own_date]
+    said = " · ".join(p for p in parts if p)
+    return f"{said} ({c['source_id']})" if said else f"as the fact states ({c['source_id']})"
+
+
+def labels(conn) -> dict[str, str]:
+    """Entity names and topic labels by id, for tables; an organisation known by its acronym
+    (JBIC, JICA) goes by it."""
+    out = dict(conn.execute("SELECT id, label FROM topics"))
+    for key, name, kind, aliases in conn.execute("SELECT id, name, kind, aliases FROM entities"):
+        short = [a for a in _split(aliases) if a.isupper() and 2 < len(a) <= 6 and " " not in a]
+        out[key] = short[0] if short and kind not in ("country", "region", "person") else name
+    return out
 
 
 def fact_exists(conn, fact_id: str) -> bool:

@@ -110,19 +110,31 @@ def emit(rows: Iterable[dict], fmt: str, view: View, out: TextIO | None = None) 
 
 def _delimited(rows: Iterator[dict], out: TextIO, fmt: str, view: View) -> int:
     first = next(rows, None)
-    keys = list(first) if first else list(view.fields or (c.key for c in view.columns))
-    w = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    # the header is the command's, never the first row's: an empty result prints the same one
+    keys = list(view.fields) if view.fields else list(first or (c.key for c in view.columns))
+    if fmt == "tsv":
+        return _tsv(_chain(first, rows), out, keys)
+    w = csv.writer(out, lineterminator="\n")
     w.writerow(keys)
     n = 0
     for row in _chain(first, rows):
-        w.writerow([_tsv_safe(flat(row.get(k)), fmt) for k in keys])
+        w.writerow([flat(row.get(k)) for k in keys])
         n += 1
     return n
 
 
-def _tsv_safe(cell: str, fmt: str) -> str:
-    # TSV has no quoting convention that tools agree on: tabs and newlines become spaces
-    return " ".join(cell.split()) if fmt == "tsv" and ("\t" in cell or "\n" in cell) else cell
+TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _tsv(rows: Iterable[dict], out: TextIO, keys: list[str]) -> int:
+    """Tab-separated values as PostgreSQL COPY and `cut` read them: no quoting; a tab, newline,
+    carriage return or backslash inside a value is written as \\t, \\n, \\r, \\\\."""
+    out.write("\t".join(keys) + "\n")
+    n = 0
+    for row in rows:
+        out.write("\t".join(flat(row.get(k)).translate(TSV_ESCAPES) for k in keys) + "\n")
+        n += 1
+    return n
 
 
 def _chain(first: dict | None, rest: Iterator[dict]) -> Iterator[dict]:
@@ -175,31 +187,63 @@ def _cell(col: Col, row: dict) -> str:
 
 
 _START = object()
-NARROW = 70  # below this many columns a grid is unreadable: one card per record instead
 
 
-def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
-    from rich import box
+def _console(out: TextIO):
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
     # NO_COLOR (no-color.org): plain text, no escape codes at all, bold included
     plain = bool(os.environ.get("NO_COLOR"))
-    console = Console(file=out, highlight=False, emoji=False, soft_wrap=False,
-                      color_system=None if plain else "auto", no_color=plain)
-    if console.width < NARROW:
+    return Console(file=out, highlight=False, emoji=False, soft_wrap=False,
+                   color_system=None if plain else "auto", no_color=plain)
+
+
+def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
+    """A table whose cells never split a word or an id: columns fold at spaces only; when even
+    that cannot fit the terminal, one card per record."""
+    if not rows:
+        return 0  # the command says so on stderr; an empty frame helps nobody
+    from rich.text import Text
+
+    console = _console(out)
+    columns = [c for c in view.columns if any(_cell(c, row).strip() for row in rows)]
+    cells = [[_rich_cell(c, row, view) for c in columns] for row in rows]
+    footer = [Text(view.footer.get(c.key, "")) for c in columns]
+    extra = [footer] if view.footer else []
+    sections = _section_keys(rows, view)
+    extra += [[Text(label)] + [Text("")] * (len(columns) - 1) for label in sections]
+    widths = fit_widths(columns, cells + extra, console.width)
+    if widths is None:
         return draw_cards(rows, view, console)
-    cells = [[_rich_cell(c, row, view) for c in view.columns] for row in rows]
-    extra = [[Text(view.footer.get(c.key, "")) for c in view.columns]] if view.footer else []
-    if view.section_label and view.section_by:  # the section rows must fit the first column
-        extra += [[Text(str(key))] + [Text("")] * (len(view.columns) - 1)
-                  for key in dict.fromkeys(view.section_by(row) for row in rows)]
-    widths = fit_widths(view.columns, cells + extra, console.width)
-    table = Table(title=view.title, caption=view.caption, box=box.SIMPLE_HEAD,
+    console.print(_grid(rows, view, columns, cells, widths))
+    _caption(view, console)
+    return len(rows)
+
+
+def _caption(view: View, console) -> None:
+    from rich.text import Text
+
+    if view.caption:
+        console.print()
+        for line in _wrap(view.caption, console.width):
+            console.print(Text(line, style="dim"), soft_wrap=True)
+
+
+def _section_keys(rows: list[dict], view: View) -> list[str]:
+    if not (view.section_label and view.section_by):
+        return []
+    return [str(k) for k in dict.fromkeys(view.section_by(row) for row in rows)]
+
+
+def _grid(rows, view: View, columns: list[Col], cells, widths: list[int]):
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=view.title, box=box.SIMPLE_HEAD, show_edge=False,
                   show_footer=bool(view.footer), caption_justify="left", title_justify="left",
                   pad_edge=False, padding=(0, 1, 0, 0), collapse_padding=False)
-    for c, w in zip(view.columns, widths, strict=True):
+    for c, w in zip(columns, widths, strict=True):
         table.add_column(c.header, justify=c.justify, width=w, footer=view.footer.get(c.key, ""),
                          overflow="fold")
     last = _START
@@ -209,34 +253,33 @@ def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
                 table.add_section()
             last = key
             if view.section_label:
-                table.add_row(Text(str(key), style="bold"), *[""] * (len(view.columns) - 1))
+                table.add_row(Text(str(key), style="bold"), *[""] * (len(columns) - 1))
         table.add_row(*cells[n])
-    console.print(table)
-    return len(rows)
+    return table
 
 
-def fit_widths(columns: list[Col], cells: list[list], total: int) -> list[int]:
-    """Column widths that fit the terminal: each column as wide as its widest line; when that is
-    too wide, the widest wrappable columns give way first (down to their minimum), then, only if
-    it must, every column, so that nothing is ever cut off: long text wraps instead."""
-    natural = []
+def _longest(text: str) -> int:
+    return max([0, *(len(t) for t in text.split())])
+
+
+def fit_widths(columns: list[Col], cells: list[list], total: int) -> list[int] | None:
+    """Column widths that fit the terminal, or None when they cannot without splitting a word.
+    Each column starts as wide as its widest line; when that is too wide, wrappable columns
+    give way, the widest and least weighted first, but never below their longest word."""
+    natural, floor = [], []
     for i, c in enumerate(columns):
-        lines = c.header.splitlines()
-        for row in cells:
-            lines += row[i].plain.splitlines()
+        lines = c.header.splitlines() + [ln for row in cells for ln in row[i].plain.splitlines()]
         natural.append(max([1, *(len(line) for line in lines)]))
-    # the box draws an edge either side and a divider between columns, and each column but the
-    # last pads one space on its right
-    room = total - 2 - 2 * (len(columns) - 1)
+        words = max([1, *(_longest(line) for line in lines)])
+        floor.append(natural[-1] if c.no_wrap else min(natural[-1], max(words, c.min_width or 1)))
+    # no edges; a divider between columns, and each column but the last pads one space on its right
+    room = total - 2 * (len(columns) - 1)
     if sum(natural) <= room:
         return natural
-    wraps = [bool(c.ratio or c.min_width) and not c.no_wrap for c in columns]
-    floor = [min(n, c.min_width or 8) if w else n for n, w, c in zip(natural, wraps, columns, strict=True)]
-    weight = [c.ratio or 1 if w else 10_000 for c, w in zip(columns, wraps, strict=True)]
-    widths = _water_fill(natural, floor, weight, room)
-    if sum(widths) <= room:
-        return widths
-    return _water_fill(natural, [min(n, 6) for n in natural], [c.ratio or 1 for c in columns], room)
+    if sum(floor) > room:
+        return None
+    weight = [c.ratio or 1 for c in columns]
+    return _water_fill(natural, floor, weight, room)
 
 
 def _water_fill(natural: list[int], floor: list[int], weight: list[int], room: int) -> list[int]:
@@ -253,24 +296,58 @@ def _water_fill(natural: list[int], floor: list[int], weight: list[int], room: i
 
 
 def draw_cards(rows: list[dict], view: View, console) -> int:
-    """Each record as 'Field: value' lines, wrapped to the terminal: readable at any width."""
-    from rich.table import Table
+    """Each record as labelled lines, wrapped at spaces only, under its section heading: readable
+    at any width, and every id whole (one longer than the screen keeps its own line)."""
+    from rich.text import Text
 
+    label_w = max(len(c.header or "Flags") for c in view.columns)
+    last = _START
     for n, row in enumerate(rows):
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(style="bold", no_wrap=True)
-        grid.add_column(overflow="fold")
+        if view.section_by and (key := view.section_by(row)) != last:
+            last = key
+            console.print(Text(f"\n{key}" if n else str(key), style="bold underline"), soft_wrap=True)
+        elif n:
+            console.print()
         for c in view.columns:
             cell = _rich_cell(c, row, view)
-            if cell.plain:
-                grid.add_row(c.header or "Flags", cell)
-        if n:
-            console.print()
-        console.print(grid)
-    if view.caption:
+            if cell.plain.strip():
+                _card_field(console, c.header or "Flags", cell.plain, label_w, c.dim_after_first)
+    if view.footer:
         console.print()
-        console.print(view.caption, style="dim")
+        for line in _wrap("  ".join(v for v in view.footer.values() if v), console.width):
+            console.print(Text(line, style="bold"), soft_wrap=True)
+    _caption(view, console)
     return len(rows)
+
+
+def _card_field(console, label: str, text: str, label_w: int, dim_after_first: bool) -> None:
+    from rich.text import Text
+
+    room = console.width - label_w - 1
+    lines = text.splitlines()
+    indent = label_w + 1
+    if room < 12 or any(_longest(line) > room for line in lines):
+        console.print(Text(label, style="bold"), soft_wrap=True)
+        indent, room = 2, console.width - 2
+    first = indent == label_w + 1
+    for i, line in enumerate(lines):
+        style = "dim" if i and dim_after_first else None
+        for part in _wrap(line, room):
+            head = f"{label:<{label_w}} " if first else " " * indent
+            line = Text()
+            line.append(head, style="bold" if first else None)
+            line.append(part, style=style)
+            console.print(line, soft_wrap=True)
+            first = False
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    out = []
+    for line in text.splitlines() or [""]:
+        out += textwrap.wrap(line, max(1, width), break_long_words=False, break_on_hyphens=False) or [""]
+    return out
 
 
 def _rich_cell(col: Col, row: dict, view: View):
@@ -302,19 +379,23 @@ def key_values(record: dict, prefix: str = "") -> Iterator[tuple[str, str]]:
             yield name, flat(value)
 
 
-def draw_bars(bars: list[tuple[str, float, str, str]], out: TextIO, width: int | None = None) -> None:
-    """Horizontal bars, one per (label, value, shown value, group); each group scaled on its own,
-    because yen and dollars on one axis would mislead."""
+def draw_bars(bars: list[tuple[str, float, str, str]], notes: str, out: TextIO,
+              width: int | None = None) -> None:
+    """Horizontal bars, one per (label, value, shown value, currency), all on one scale: the
+    rows come converted to one currency, so lengths compare."""
     import shutil
 
     width = width or shutil.get_terminal_size((80, 24)).columns
+    if not bars:
+        out.write("no figure has an exchange rate for its year; nothing to draw\n")
+        return
     label_w = max(len(b[0]) for b in bars)
     shown_w = max(len(b[2]) for b in bars)
     room = max(10, width - label_w - shown_w - 4)
-    for group in dict.fromkeys(b[3] for b in bars):
-        members = [b for b in bars if b[3] == group]
-        top = max(b[1] for b in members) or 1
-        out.write(f"{group}\n")
-        for label, value, shown, _ in members:
-            bar = "█" * max(1 if value else 0, round(room * value / top))
-            out.write(f"{label:<{label_w}}  {bar}{' ' * (room - len(bar))}  {shown:>{shown_w}}\n")
+    top = max(b[1] for b in bars) or 1
+    out.write(f"Japanese ODA in {bars[0][3]}, converted at each year's average rate (wb-wdi-fx)\n")
+    for label, value, shown, _ in bars:
+        bar = "█" * max(1 if value else 0, round(room * value / top))
+        out.write(f"{label:<{label_w}}  {bar}{' ' * (room - len(bar))}  {shown:>{shown_w}}\n")
+    for line in notes.splitlines():
+        out.write(line + "\n")

@@ -1,19 +1,35 @@
-"""What each command's table shows: columns, headers, captions. No Rich here: `render` draws."""
+"""What each command's table shows: columns, headers, captions. No Rich here: `render` draws.
+Tables show names where a name exists; ids stay in the id lines and in every machine format."""
 
 from __future__ import annotations
 
 import sys
 
-from caj import queries, render
+from caj import formats, queries, render
 from caj.render import Col, View
 
 LEGEND = ("+ stated in both documents   ! contradicted by the record   ~ refined by it\n"
           "* undated in the document: dated as of the document itself")
+SHOW_HINT = "`caj show ID` gives every citation and note."
+
+# entity and topic names by id, for tables only; the command fills it before drawing
+LABELS: dict[str, str] = {}
+
+
+def name(key: str | None) -> str:
+    return LABELS.get(key or "", key or "")
 
 
 def marks(_value, row: dict) -> str:
     return ("+" if row.get("corroborated") else "") + ("!" if row.get("disputed") else "") + (
-        "~" if row.get("refined") else "") + ("*" if row.get("date_basis") == "source" else "")
+        "~" if row.get("refined") else "") + ("*" if row.get("date_basis") == "source" else "") + (
+        "†" if row.get("caveats") else "")
+
+
+def dated(value, row: dict) -> str:
+    """The date as written, then its marks: '2004 +', 'Oct 2024–2025 *'."""
+    flags = marks(value, row)
+    return f"{value} {flags}" if flags else str(value)
 
 
 def titled(key: str):
@@ -23,6 +39,10 @@ def titled(key: str):
 
 def source_ids(value, row: dict) -> str:
     return "\n".join(dict.fromkeys(s["source"] for s in value or []))
+
+
+def named(value, row: dict) -> str:
+    return ", ".join(name(v) for v in value or [])
 
 
 def joined(value, row: dict) -> str:
@@ -35,15 +55,13 @@ def year_of(row: dict) -> str:
 
 TIMELINE = View(
     columns=[
-        Col("when", "Date", no_wrap=True),
-        Col("marks", "", show=marks, no_wrap=True),
-        Col("title", "Fact", show=titled("title"), ratio=1, min_width=24, dim_after_first=True),
-        Col("sources", "Sources", show=source_ids, no_wrap=True),
+        Col("when", "Date", show=dated, ratio=1),
+        Col("title", "Fact", show=titled("title"), ratio=6, min_width=24, dim_after_first=True),
+        Col("sources", "Sources", show=source_ids, ratio=1),
     ],
-    caption=LEGEND + "\n`caj show ID` gives every citation and note.",
+    caption=LEGEND + "\n" + SHOW_HINT,
     section_by=year_of,
-    fields=("id", "date", "when", "kind", "title", "summary", "status", "date_basis", "countries",
-            "topics", "corroborated", "disputed", "refined", "sources"),
+    fields=formats.COMMANDS["timeline"],
 )
 
 
@@ -63,105 +81,145 @@ def rate(value, row: dict) -> str:
 
 def oda_view(rows: list[dict], currency: str | None) -> View:
     cols = [
-        Col("year", "Year", show=lambda v, r: str(v), no_wrap=True),
-        Col("marks", "", show=marks, no_wrap=True),
-        Col("recipient", "Recipient", show=titled("recipient"), ratio=2, min_width=10,
-            dim_after_first=True),
+        Col("year", "Year", show=dated, no_wrap=True),
+        Col("recipient", "Recipient", show=lambda v, r: f"{name(v)}\n{r['id']}", ratio=2,
+            min_width=10, dim_after_first=True),
         # converted, the figure as printed stands beside its conversion; otherwise the amount
         # in full, then as printed
         *([] if currency else [Col("amount", "Amount", show=stated, justify="right", no_wrap=True)]),
         Col("value_stated", "As printed", ratio=1, min_width=8),
     ]
-    caption = "Amounts as the sources state them."
     measures = {r["measure"] for r in rows}
     if len(measures) > 1:
         cols.append(Col("measure", "Measure", ratio=1, min_width=8))
-    elif rows:
-        caption = f"Amounts as the sources state them; each a {measures.pop()}."
     if currency:
         cols += [Col("converted", currency, show=converted, justify="right", no_wrap=True),
                  Col("rate_jpy_per_usd", "¥ per US$", show=rate, justify="right")]
-        caption += (f" {currency} at the annual average rate of the figure's year: World Bank WDI "
-                    "PA.NUS.FCRF (source wb-wdi-fx).")
     cols += [Col("sources", "Sources", show=source_ids, ratio=1, min_width=9)]
-    total, why = queries.oda_total(rows)
-    footer = {}
-    if total is not None:
-        r0 = rows[0]
-        cur = (r0.get("converted_currency") or r0["currency"]) if currency else r0["currency"]
-        key = "converted" if currency else "amount"
-        footer = {"recipient": "Total", key: queries.money(total, cur, r0["scale"])}
-    elif len(rows) > 1:
-        caption += f"\n{why}."
-    fields = ("id", "date", "year", "donor", "recipient", "amount", "currency", "scale", "measure",
-              "year_basis", "flow_type", "value_stated", "disputed")
+    footer, total_note = _oda_total(rows, currency)
+    caption = "\n".join(x for x in (_oda_caption(rows, measures, currency), total_note,
+                                    caveat_notes(rows)) if x)
+    fields = formats.COMMANDS["oda-converted" if currency else "oda"]
+    return View(columns=cols, caption=caption, footer=footer, fields=fields)
+
+
+def _oda_caption(rows: list[dict], measures: set, currency: str | None) -> str:
+    text = "Amounts as the sources state them"
+    text += f"; each a {next(iter(measures))}." if len(measures) == 1 and rows else "."
     if currency:
-        fields += ("converted", "converted_currency", "rate_jpy_per_usd", "rate_source")
-    return View(columns=cols, caption=caption, footer=footer, fields=fields + ("sources",))
+        text += (f" {currency} at the annual average rate of the figure's year: World Bank WDI "
+                 "PA.NUS.FCRF (source wb-wdi-fx).")
+    return text
 
 
-def scale_of(_value, row: dict) -> str:
-    return "\n".join(x for x in (row.get("finance"), row.get("capacity")) if x)
+def _oda_total(rows: list[dict], currency: str | None) -> tuple[dict, str]:
+    """The footer with the total, and a line saying what it adds up (or why there is none)."""
+    total, why = queries.oda_total(rows)
+    if total is None:
+        return {}, (f"{why}." if len(rows) > 1 else "")
+    r0 = rows[0]
+    cur = r0.get("converted_currency") or r0["currency"]
+    key = "converted" if currency else "amount"
+    flag = " †" if any(r["caveats"] for r in rows) else ""
+    what = (f"Total: the sum of {len(rows)} {r0['measure']} figures for {r0['year']}, in "
+            f"{cur} {r0['scale']}{' as converted' if currency else ''}")
+    what += "; it carries every caveat of its rows." if flag else "."
+    return {"recipient": f"Total{flag}", key: queries.money(total, cur, r0["scale"])}, what
+
+
+def caveat_notes(rows: list[dict]) -> str:
+    """Each caveat once, with the rows it applies to: '† not confirmed ...: all rows'."""
+    which: dict[str, list[str]] = {}
+    for r in rows:
+        for c in r.get("caveats") or []:
+            which.setdefault(c, []).append(name(r["recipient"]) + f" {r['year']}")
+    lines = []
+    for caveat, applies in which.items():
+        scope = "all rows" if len(applies) == len(rows) > 1 else ", ".join(applies)
+        lines.append(f"† {caveat}: {scope}")
+    return "\n".join(lines)
+
+
+def sector_cell(value, row: dict) -> str:
+    return "\n".join(x for x in (name(value), row["status"], row.get("finance"), row.get("capacity")) if x)
 
 
 def project_cell(_value, row: dict) -> str:
     """The project's name, then (dimmed) who is in it and its id."""
     who = list(dict.fromkeys(
         (row["japanese_partners"] or []) + (row["local_partners"] or []) + (row["funders"] or [])))
-    return "\n".join([row["name"], *(["with " + ", ".join(who)] if who else []), row["id"]])
+    with_ = ["with " + ", ".join(name(w) for w in who)] if who else []
+    return "\n".join([row["project_name"], *with_, row["id"]])
 
 
 PROJECTS = View(
     columns=[
-        Col("when", "Date", no_wrap=True),
-        Col("marks", "", show=marks, no_wrap=True),
-        Col("name", "Project", show=project_cell, ratio=4, min_width=20, dim_after_first=True),
-        Col("sector", "Sector", show=lambda v, r: f"{v}\n{r['status']}", ratio=1, min_width=9,
-            dim_after_first=True),
-        Col("finance", "Size", show=scale_of, ratio=2, min_width=10),
-        Col("sources", "Sources", show=source_ids, ratio=2, min_width=9),
+        Col("when", "Date", show=dated, ratio=1),
+        Col("project_name", "Project", show=project_cell, ratio=4, min_width=20, dim_after_first=True),
+        Col("sector", "Sector, status, size", show=sector_cell, ratio=2, min_width=12),
+        Col("sources", "Sources", show=source_ids, ratio=1),
     ],
-    caption=LEGEND + "\n`caj show ID` gives every citation and note.",
-    section_by=lambda row: row["country"],
+    caption=LEGEND + "\n" + SHOW_HINT,
+    section_by=lambda row: name(row["host_country"]),
     section_label=True,
-    fields=("id", "date", "when", "name", "country", "sector", "status", "date_basis",
-            "japanese_partners", "local_partners", "funders", "finance", "capacity", "summary",
-            "corroborated", "disputed", "refined", "sources"),
+    fields=formats.COMMANDS["projects"],
 )
 
 SEARCH = View(
-    columns=[Col("type", "Type", no_wrap=True), Col("when", "Date", no_wrap=True),
+    columns=[Col("kind", "Kind", no_wrap=True), Col("when", "Date", no_wrap=True),
              Col("title", "Title", show=titled("title"), ratio=3, min_width=20, dim_after_first=True),
              Col("match", "Match", ratio=3, min_width=20)],
     highlight=True,
-    fields=("id", "type", "date", "when", "title", "match", "sources"),
+    caption=SHOW_HINT,
+    fields=formats.COMMANDS["search"],
 )
 
-SOURCES = View(columns=[Col("id", "Id", no_wrap=True), Col("kind", "Kind"), Col("date", "Date"),
-                        Col("publisher", "Publisher", ratio=2), Col("title", "Title", ratio=3),
-                        Col("n_facts", "Facts", justify="right")])
 
-ENTITIES = View(columns=[Col("name", "Name", ratio=2), Col("kind", "Kind"),
+def source_title(_value, row: dict) -> str:
+    """A real title as it is; a supplied description in square brackets, never quoted."""
+    if row.get("title"):
+        return row["title"]
+    return f"[{row['description']}]" if row.get("description") else ""
+
+
+SOURCES = View(columns=[Col("id", "Id", no_wrap=True), Col("kind", "Kind"),
+                        Col("when", "Date", no_wrap=True),
+                        Col("title", "Title", show=source_title, ratio=3),
+                        Col("publisher", "Publisher", ratio=2),
+                        Col("url", "Online", show=lambda v, r: "yes" if v else "no URL"),
+                        Col("n_facts", "Facts", justify="right")],
+               caption="[Bracketed]: no title known; a description. `caj cite ID` cites one.",
+               fields=formats.COMMANDS["sources"])
+
+ENTITIES = View(columns=[Col("title", "Name", ratio=2), Col("kind", "Kind"),
                          Col("iso3", "ISO"), Col("aliases", "Aliases", show=joined, ratio=2),
-                         Col("facts", "Facts", justify="right"), Col("id", "Id", no_wrap=True)])
+                         Col("n_facts", "Facts", justify="right"), Col("id", "Id", no_wrap=True)],
+                caption=SHOW_HINT, fields=formats.COMMANDS["countries"])
 
-TOPICS = View(columns=[Col("id", "Id", no_wrap=True), Col("label", "Topic"),
-                       Col("facts", "Facts", justify="right")])
+TOPICS = View(columns=[Col("title", "Topic", show=lambda v, r: ("  " if r["parent"] else "") + v,
+                           ratio=2),
+                       Col("n_facts", "Facts", justify="right"), Col("id", "Id", no_wrap=True)],
+              caption="A topic takes in the topics indented beneath it.",
+              fields=formats.COMMANDS["topics"])
 
 CONFLICTS = View(
-    columns=[Col("date", "Date", no_wrap=True),
+    columns=[Col("when", "Date", no_wrap=True),
              Col("title", "Fact", show=titled("title"), ratio=2, min_width=16, dim_after_first=True),
              Col("document_says", "The document says", ratio=2, min_width=12),
              Col("stance", "Record", no_wrap=True),
              Col("record_says", "The record says", ratio=2, min_width=12),
              Col("note", "Note", ratio=3, min_width=16)],
+    caption=SHOW_HINT,
+    fields=formats.COMMANDS["conflicts"],
 )
 
-KEY_VALUE = View(columns=[Col("field", "Field", no_wrap=True), Col("value", "Value")])
+KEY_VALUE = View(columns=[Col("field", "Field", no_wrap=True), Col("value", "Value")],
+                 fields=("field", "value"))
 
 
 def emit_record(record: dict, fmt: str, out=None) -> None:
-    """One nested record: JSON keeps its shape; flat formats get dotted field names."""
+    """One nested record: JSON keeps its shape; a table is a card; flat formats get dotted
+    field names."""
     out = out or sys.stdout
     if fmt in ("json", "jsonl"):
         import json
@@ -169,16 +227,28 @@ def emit_record(record: dict, fmt: str, out=None) -> None:
         indent = 2 if fmt == "json" else None
         out.write(json.dumps(record, ensure_ascii=False, indent=indent) + "\n")
         return
+    if fmt == "table":
+        from caj import cards
+
+        cards.draw(record, out)
+        return
     rows = ({"field": k, "value": v} for k, v in render.key_values(record))
     render.emit(rows, fmt, KEY_VALUE, out)
 
 
-def oda_bars(rows: list[dict], currency: str | None) -> list[tuple[str, float, str, str]]:
-    """(label, value, shown value, group) per row; converted values where a currency was asked."""
+def oda_bars(rows: list[dict]) -> list[tuple[str, float, str, str]]:
+    """(label, value, shown value, group) per row, every row in its converted currency, so one
+    scale serves them all; rows with no rate are left out and said to be."""
     bars = []
     for r in rows:
-        key = "converted" if currency and r.get("converted") is not None else "amount"
-        cur = r["converted_currency"] if key == "converted" else r["currency"]
-        shown = queries.money(r[key], cur, r["scale"])
-        bars.append((f"{r['year']} {r['recipient']}", r[key], shown, f"{cur} {r['scale']}"))
+        if r.get("converted") is None:
+            continue
+        shown = queries.money(r["converted"], r["converted_currency"], r["scale"])
+        mark = " †" if r.get("caveats") else ""
+        bars.append((f"{r['year']} {name(r['recipient'])}{mark}", r["converted"] * _factor(r["scale"]),
+                     shown, r["converted_currency"]))
     return bars
+
+
+def _factor(scale: str) -> float:
+    return {"unit": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}[scale]

@@ -1,0 +1,109 @@
+"""`caj show` on a terminal: one fact or one entity as a card a person reads, wrapped at spaces
+only so that every id stays whole. Machine formats get the same record as data (views.py)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from caj import queries, render
+
+STANCES = (("states", "Stated by"), ("supports", "Confirmed by"),
+           ("refines", "Made more precise by"), ("contradicts", "Contradicted by"))
+FLAGS = (("corroborated", "+ stated in both documents"), ("disputed", "! contradicted by the record"),
+         ("refined", "~ refined by the record"))
+
+
+class Card:
+    """Lines of text with a style each, wrapped to a width."""
+
+    def __init__(self, width: int) -> None:
+        self.width, self.lines = width, []
+
+    def add(self, text: str = "", style: str | None = None, indent: int = 0) -> None:
+        for line in render._wrap(text, self.width - indent) if text else [""]:
+            self.lines.append((" " * indent + line, style))
+
+    def field(self, label: str, text: str | None) -> None:
+        if text:
+            self.add(f"{label}: {text}")
+
+
+def draw(record: dict, out: TextIO) -> None:
+    from rich.text import Text
+
+    console = render._console(out)
+    card = Card(console.width)
+    (_fact if "summary" in record else _entity)(card, record)
+    for line, style in card.lines:
+        console.print(Text(line, style=style), soft_wrap=True)
+
+
+def _fact(card: Card, f: dict) -> None:
+    card.add(f["title"], "bold")
+    basis = {"stated": "dated by the document", "record": "dated by the public record",
+             "source": "undated in the document: dated as of it"}[f["date_basis"]]
+    card.add(f"{f['id']} · {f['kind']} · {f['status']} · {f['when']} ({basis})", "dim")
+    flags = [text for key, text in FLAGS if f[key]]
+    if flags:
+        card.add("   ".join(flags))
+    card.add()
+    card.add(f["summary"])
+    card.add()
+    card.field("Countries", ", ".join(f["country_names"]))
+    actors = [f"{e['name']} ({e['role']})" for e in f["entities"] if e["kind"] not in ("country", "region")]
+    card.field("Actors", ", ".join(actors))
+    card.field("Topics", ", ".join(f["topic_names"]))
+    _value(card, f)
+    for stance, heading in STANCES:
+        cites = [c for c in f["citations"] if c["stance"] == stance]
+        if cites:
+            card.add()
+            card.add(heading, "bold")
+            for c in cites:
+                _citation(card, c)
+
+
+def _value(card: Card, f: dict) -> None:
+    if "oda" in f:
+        o = f["oda"]
+        money = queries.money(o["amount"], o["currency"], o["scale"])
+        card.field("Value", f"{money}, {o['measure']}, {o['year']} (printed: {o['value_stated']})")
+    if "figure" in f:
+        g = f["figure"]
+        value = f"{queries._num(g['value'])} {g['unit']}"
+        card.field("Value", f"{g['quantity']}: {value}" + (f" ({g['qualifier']})" if g.get("qualifier") else ""))
+    if "project" in f:
+        p = f["project"]
+        card.field("Project", p["name"])
+        money = queries.money(p["finance_amount"], p["finance_currency"], p["finance_scale"],
+                              p["finance_ceiling"], p["finance_instrument"])
+        capacity = f"{queries._num(p['capacity_value'])} {p['capacity_unit']}" if p["capacity_value"] else ""
+        card.field("Size", "; ".join(x for x in (money, capacity) if x))
+
+
+def _citation(card: Card, c: dict) -> None:
+    said = " · ".join(x for x in (c.get("value"), c.get("date")) if x)
+    card.add(f"{c['source']}, {c['locator']}" + (f": {said}" if said else ""), indent=2)
+    if c.get("quote"):
+        card.add(f"“{c['quote']}”", "italic", indent=4)
+    if c.get("note"):
+        card.add(c["note"], "dim", indent=4)
+
+
+def _entity(card: Card, e: dict) -> None:
+    card.add(e["title"], "bold")
+    codes = " · ".join(x for x in (e.get("iso2"), e.get("iso3")) if x)
+    card.add(" · ".join(x for x in (e["id"], e["kind"], codes) if x), "dim")
+    card.add()
+    card.field("Also", ", ".join(e["aliases"]))
+    card.field("Part of", e.get("country_name") if e.get("country") else None)
+    card.field("Note", e.get("note"))
+    card.add()
+    card.add(f"Facts ({e['n_facts']})", "bold")
+    for f in e["facts"]:
+        mark = " *" if f["date_basis"] == "source" else ""
+        card.add(f"{f['when']}{mark}  {f['title']}", indent=2)
+        card.add(f["id"], "dim", indent=4)
+    if any(f["date_basis"] == "source" for f in e["facts"]):
+        card.add()
+        card.add("* undated in the document: dated as of the document itself", "dim")
