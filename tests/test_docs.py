@@ -28,10 +28,16 @@ def examples(text: str):
 
 
 def run_example(line: str) -> str:
+    """One README example, drawn as an 80-column terminal draws it."""
     command, _, pipe = line.partition(" | ")
     args = shlex.split(command)
     assert args[0] == "caj", line
-    result = invoke(*args[1:])
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "80"
+    try:
+        result = invoke(*args[1:])
+    finally:
+        os.environ["COLUMNS"] = saved or "100"
     out = result.out + result.err
     if pipe:  # only `| head -N` is used in the README
         n = int(re.fullmatch(r"head -(\d+)", pipe.strip()).group(1))
@@ -68,3 +74,23 @@ def test_every_command_has_help_with_two_examples(command):
     assert purpose and not purpose.startswith("Examples"), command
     assert len(re.findall(rf"caj {command}\b", result.out.split("Examples:")[1])) >= 2 or \
         len(re.findall(r"\bcaj ", result.out.split("Examples:")[1])) >= 2, command
+
+
+def help_examples(command: str) -> list[str]:
+    text = invoke(command, "--help").out.split("Examples:")[1].split("\n\n")[0]
+    return [x.strip() for x in " ".join(text.split()).split(" · ")]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_help_example_runs(command, tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO)
+    for example in help_examples(command):
+        example = example.replace("/tmp/caj.db", str(tmp_path / "caj.db"))
+        words = shlex.split(example)
+        for w in [w for w in words if re.fullmatch(r"[A-Z_]+=\S+", w)]:  # VAR=value caj ...
+            monkeypatch.setenv(*w.split("=", 1))
+            words.remove(w)
+        assert words[0] == "caj", example
+        fmt = [] if words[1] in ("cite", "build", "validate") else ["--format", "csv"]
+        result = invoke(*words[1:], *fmt)
+        assert result.code == 0, (example, result.err)

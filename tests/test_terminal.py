@@ -46,7 +46,7 @@ def test_piped_output_is_csv_with_a_header(db_path):
     result = run("oda", "--year", "2016", CAJ_DB=str(db_path))
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("id,date,year,") and len(lines) == 6
+    assert lines[0].startswith("id,kind,date,when,title,") and len(lines) == 6
 
 
 def test_terminal_output_is_a_table(db_path):
@@ -63,7 +63,7 @@ def test_terminal_colour_when_allowed(db_path):
 
 def test_format_wins_on_a_terminal(db_path):
     screen = run_in_pty("oda", "--year", "2016", "--format", "csv", CAJ_DB=str(db_path))
-    assert screen.splitlines()[0].startswith("id,date,year,")
+    assert screen.splitlines()[0].startswith("id,kind,date,when,title,")
 
 
 def test_narrow_terminal_still_draws_every_row(db_path):

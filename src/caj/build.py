@@ -197,7 +197,8 @@ def _finish(db: sqlite_utils.Database) -> None:
     )
     # rank = bm25 with a title weighing five times the names and notes, the summary twice, so
     # ORDER BY rank stays in C; snippets come from the prose column alone, never the name index
-    db.conn.execute("INSERT INTO search_docs_fts(search_docs_fts, rank) VALUES('rank', 'bm25(5.0, 2.0, 1.0)')")
+    db.conn.execute("INSERT INTO search_docs_fts(search_docs_fts, rank) "
+                    "VALUES('rank', 'bm25(5.0, 2.0, 1.0)')")
     db["search_docs_fts"].optimize()
     db.conn.execute("ANALYZE")
     db.conn.commit()

@@ -71,7 +71,8 @@ def _value(card: Card, f: dict) -> None:
     if "figure" in f:
         g = f["figure"]
         value = f"{queries._num(g['value'])} {g['unit']}"
-        card.field("Value", f"{g['quantity']}: {value}" + (f" ({g['qualifier']})" if g.get("qualifier") else ""))
+        qualifier = f" ({g['qualifier']})" if g.get("qualifier") else ""
+        card.field("Value", f"{g['quantity']}: {value}{qualifier}")
     if "project" in f:
         p = f["project"]
         card.field("Project", p["name"])

@@ -84,7 +84,8 @@ def _date(value: str) -> str:
             return text
         except ValueError:
             pass
-    raise typer.BadParameter(f"{value!r} is not a date; give YYYY, YYYY-MM or YYYY-MM-DD (or a decade: 1990s)")
+    raise typer.BadParameter(
+        f"{value!r} is not a date; give YYYY, YYYY-MM or YYYY-MM-DD (or a decade: 1990s)")
 
 
 def year(value: str) -> int:

@@ -11,7 +11,6 @@ import edtf
 from caj.text import display_date
 
 
-
 @lru_cache(maxsize=65536)  # the edtf parser takes ~4 ms a call; datasets repeat their dates
 def bounds(value: str) -> tuple[str, str]:
     """Earliest and latest ISO day an EDTF date can mean: '2024-08' -> 2024-08-01, 2024-08-31."""

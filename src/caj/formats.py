@@ -110,11 +110,88 @@ def _field_schema(name: str) -> dict:
     return {"type": [kind, "null"] if nullable else kind, "description": meaning}
 
 
+SHOW_COMMON = ("id", "kind", "date", "when", "title", "sources")
+
+
 def schema(command: str) -> dict:
     """The JSON Schema (2020-12) of what `caj COMMAND --format json` prints."""
+    if command == "show":  # one nested record: a fact card or an entity card
+        record = {"type": "object", "required": list(SHOW_COMMON),
+                  "properties": {n: _field_schema(n) for n in SHOW_COMMON}}
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                "title": "caj show ID --format json", **record}
     names = COMMANDS[command]
     record = {"type": "object", "required": list(names), "additionalProperties": False,
               "properties": {n: _field_schema(n) for n in names}}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": f"caj {command.replace('-converted', ' --currency')} --format json",
             "type": "array", "items": record}
+
+
+SCHEMA_DIR = "schemas"
+
+
+def write_schemas(folder) -> list:
+    """Write one JSON Schema per command into `folder` (the package's schemas/)."""
+    import json
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for command in (*COMMANDS, "show"):
+        path = folder / f"{command}.schema.json"
+        path.write_text(json.dumps(schema(command), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+INTRO = """# Output formats
+
+Every read command writes the same records in every machine format: `--format json` (one array),
+`jsonl` (one object a line), `csv` and `tsv` (a header line, then one line a record), and
+`markdown`. A table is drawn only on a terminal or with `--format table`; what a table shows
+(names instead of ids, totals, legends, caveat notes) never enters a machine format.
+
+- **Every record** has `id`, `kind`, `date`, `when`, `title` and `sources`, with the meanings below,
+  in every command. A field a command carries always has the same name and meaning.
+- **Missing values** are `null` in JSON and an empty cell in CSV/TSV, always.
+- **Lists** are JSON arrays; CSV/TSV join them with `; `. `sources` is a list of objects
+  `{source, locator, stance}`, written in CSV/TSV as `source:locator; source:locator`.
+- **Booleans** are JSON `true`/`false`, and `true`/`false` in CSV/TSV.
+- **The header** of CSV/TSV is the command's, whether or not there are rows: an empty result
+  prints the same header as a full one (and says so on stderr).
+- **CSV** is RFC 4180 (quoted where needed, UTF-8, `\\n` line ends).
+- **TSV** is unquoted: a tab, newline, carriage return or backslash inside a value is written
+  `\\t`, `\\n`, `\\r`, `\\\\` (as PostgreSQL `COPY` and `cut` read it).
+- **JSON Schemas** (2020-12) of each command's JSON ship with caj in `caj/schemas/`
+  (`timeline`, `oda`, `oda-converted` for `oda --currency`, `projects`, `search`, `conflicts`,
+  `sources`, `countries`, `actors`, `topics`, `show`).
+
+`caj show ID --format json` writes one nested object: a fact with `entities`, `citations` (each
+with `source`, `source_title`, `publisher`, `locator`, `stance`, `value`, `date`, `quote`, `note`)
+and its `oda`, `project` or `figure` block; or an entity with `aliases`, codes and its `facts`.
+"""
+
+
+def markdown() -> str:
+    """docs/formats.md: the fields each command writes, and what each field means."""
+    lines = [INTRO, "## Fields by command", ""]
+    for command, names in COMMANDS.items():
+        shown = command.replace("-converted", " --currency")
+        lines.append(f"- `caj {shown}`: " + ", ".join(f"`{n}`" for n in names))
+    lines += ["", "## Fields", "", "| field | type | null? | meaning |", "| --- | --- | --- | --- |"]
+    for name, (kind, nullable, meaning) in FIELDS.items():
+        kind = {SOURCES: "list of objects", STRS: "list of strings"}.get(kind, kind)
+        lines.append(f"| `{name}` | {kind} | {'yes' if nullable else 'no'} | {meaning} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # python -m caj.formats DOCS_DIR: refresh the schemas and formats.md
+    import sys
+    from pathlib import Path
+
+    for p in write_schemas(Path(__file__).with_name(SCHEMA_DIR)):
+        print(p)
+    if len(sys.argv) > 1:
+        (Path(sys.argv[1]) / "formats.md").write_text(markdown(), encoding="utf-8")

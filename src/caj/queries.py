@@ -535,7 +535,9 @@ def sources(conn) -> list[dict]:
     described = "description" if "description" in have else "NULL AS description"
     sql = (f"SELECT id, kind, date, title, {described}, publisher, author, url, reliability, n_facts "
            "FROM sources ORDER BY kind = 'dataset', id")
-    return [{**dict(r), "when": _when(r["date"]), "sources": []} for r in conn.execute(sql)]
+    return [{"id": r["id"], "kind": r["kind"], "date": r["date"], "when": _when(r["date"]),
+             **{k: r[k] for k in ("title", "description", "publisher", "author", "url", "reliability",
+                                  "n_facts")}, "sources": []} for r in conn.execute(sql)]
 
 
 def _when(edtf: str | None) -> str | None:
@@ -590,9 +592,9 @@ def conflicts(conn) -> list[dict]:
             doc = says[0] if says else None
             out.append({
                 "id": fact_id, "kind": fact["kind"], "date": c["fact_date"], "when": fact["date_display"],
-                "title": c["title"], "stance": c["stance"],
+                "title": c["title"],
                 "document_says": _claim(doc, c["fact_date"] if fact["date_basis"] == "stated" else None),
-                "record_says": _claim(c, None), "note": c["note"],
+                "stance": c["stance"], "record_says": _claim(c, None), "note": c["note"],
                 "sources": [{"source": x["source_id"], "locator": x["locator"], "stance": x["stance"]}
                             for x in (doc, c) if x],
             })
