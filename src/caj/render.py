@@ -8,6 +8,7 @@ import codecs
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
@@ -215,7 +216,7 @@ def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
     widths = fit_widths(columns, cells + extra, console.width)
     if widths is None:
         return draw_cards(rows, view, console)
-    console.print(_grid(rows, view, columns, cells, widths))
+    _print_trimmed(console, _grid(rows, view, columns, cells, widths))
     _caption(view, console)
     return len(rows)
 
@@ -227,6 +228,16 @@ def _caption(view: View, console) -> None:
         console.print()
         for line in _wrap(view.caption, console.width):
             console.print(Text(line, style="dim"), soft_wrap=True)
+
+
+TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.M)
+
+
+def _print_trimmed(console, renderable) -> None:
+    """Print without the spaces Rich pads each line with, so a pasted table carries none."""
+    with console.capture() as captured:
+        console.print(renderable)
+    console.file.write(TRAILING.sub(r"\1", captured.get()))
 
 
 def _section_keys(rows: list[dict], view: View) -> list[str]:

@@ -55,7 +55,7 @@ def year_of(row: dict) -> str:
 
 TIMELINE = View(
     columns=[
-        Col("when", "Date", show=dated, ratio=1),
+        Col("when", "Date", show=dated, ratio=3),
         Col("title", "Fact", show=titled("title"), ratio=6, min_width=24, dim_after_first=True),
         Col("sources", "Sources", show=source_ids, ratio=1),
     ],
@@ -154,7 +154,7 @@ def project_cell(_value, row: dict) -> str:
 
 PROJECTS = View(
     columns=[
-        Col("when", "Date", show=dated, ratio=1),
+        Col("when", "Date", show=dated, ratio=3),
         Col("project_name", "Project", show=project_cell, ratio=4, min_width=20, dim_after_first=True),
         Col("sector", "Sector, status, size", show=sector_cell, ratio=2, min_width=12),
         Col("sources", "Sources", show=source_ids, ratio=1),
@@ -206,7 +206,7 @@ CONFLICTS = View(
     columns=[Col("when", "Date", no_wrap=True),
              Col("title", "Fact", show=titled("title"), ratio=2, min_width=16, dim_after_first=True),
              Col("document_says", "The document says", ratio=2, min_width=12),
-             Col("stance", "Record", no_wrap=True),
+             Col("stance", "Stance", no_wrap=True),
              Col("record_says", "The record says", ratio=2, min_width=12),
              Col("note", "Note", ratio=3, min_width=16)],
     caption=SHOW_HINT,
