@@ -385,9 +385,12 @@ def conflicts(conn) -> list[dict]:
         says = [c for c in cites if c["stance"] in ("states", "supports")]
         for c in (c for c in cites if c["stance"] in ("contradicts", "refines")):
             doc = says[0] if says else None
+            # the fact's date is the document's word only when the document states it; a date
+            # taken from the public record is the record's, never shown as the document's
+            own = c["fact_date"] if c["date_basis"] == "stated" else None
             out.append({
                 "id": fact_id, "date": c["fact_date"], "title": c["title"],
-                "document_says": _claim(doc, c["fact_date"]), "stance": c["stance"],
+                "document_says": _claim(doc, own), "stance": c["stance"],
                 "record_says": _claim(c, None), "note": c["note"],
                 "sources": [{"source": x["source_id"], "locator": x["locator"]} for x in (doc, c) if x],
             })
