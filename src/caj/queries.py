@@ -398,9 +398,11 @@ def conflicts(conn) -> list[dict]:
 
 
 def _claim(c, fallback_date) -> str:
+    """What one citation says: its figure as printed, else its quoted words, and its date."""
     if c is None:
         return ""
-    parts = [c["value"], c["date"] or fallback_date]
+    said = c["value"] or (f"“{c['quote']}”" if c["quote"] else None)
+    parts = [said, c["date"] or fallback_date]
     return " · ".join(p for p in parts if p) + f" ({c['source_id']})"
 
 
