@@ -25,8 +25,10 @@ BASELINE = r"""
 import csv, sqlite3, sys
 c = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
 w = csv.writer(sys.stdout, lineterminator="\n")
-cur = c.execute("SELECT f.id, f.date, o.year, o.donor, o.recipient, o.amount, o.currency, o.scale, "
-                "o.measure, o.year_basis, o.flow_type, o.value_stated, f.disputed, f.sources "
+cur = c.execute("SELECT f.id, f.kind, f.date, f.date_display AS when_, f.title, f.summary, f.status, "
+                "f.date_basis, f.countries, f.topics, f.corroborated, f.disputed, f.refined, o.year, "
+                "o.donor, o.recipient, o.amount, o.currency, o.scale, o.measure, o.year_basis, "
+                "o.flow_type, o.value_stated, '' AS caveats, f.sources "
                 "FROM oda o JOIN facts f ON f.id = o.fact_id WHERE o.year = ? ORDER BY o.recipient",
                 (2016,))
 w.writerow([d[0] for d in cur.description])

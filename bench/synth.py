@@ -48,6 +48,10 @@ def text(rng: random.Random, vocab: tuple[list[str], list[float]], n: int) -> st
     return " ".join(words)
 
 
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
 def date_for(rng: random.Random) -> str:
     year = rng.randint(1991, 2025)
     shape = rng.random()
@@ -80,6 +84,10 @@ def fact(n: int, rng: random.Random, countries: list[str], actors: list[str], to
                        "locator": f"p. {rng.randint(1, 3)}, para. {rng.randint(1, 9)}"}],
     }
     year = int(date[:4])
+    # the quote a curated citation carries: the record's number, its date and its amount, so that
+    # synthetic data passes the same checks as real data
+    month = f"{MONTHS[int(date[5:7]) - 1]} " if len(date) >= 7 and date[4] == "-" else ""
+    rec["citations"][0]["quote"] = f"Record {n}, {month}{year}, {amount} million"
     if kind == "oda":
         rec["oda"] = {"donor": "japan", "recipient": country, "year": year, "amount": amount,
                       "currency": rng.choice(["JPY", "USD"]), "scale": "million",

@@ -97,8 +97,8 @@ def write(ds: Dataset, path: Path) -> dict:
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (
-  id TEXT PRIMARY KEY, title TEXT NOT NULL, publisher TEXT NOT NULL, author TEXT, date TEXT,
-  url TEXT, kind TEXT NOT NULL, reliability TEXT NOT NULL, n_facts INTEGER NOT NULL DEFAULT 0);
+  id TEXT PRIMARY KEY, title TEXT, description TEXT, publisher TEXT NOT NULL, author TEXT,
+  date TEXT, url TEXT, kind TEXT NOT NULL, reliability TEXT NOT NULL, n_facts INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE topics (id TEXT PRIMARY KEY, label TEXT NOT NULL, parent TEXT REFERENCES topics(id));
 CREATE TABLE entities (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, iso2 TEXT, iso3 TEXT,
@@ -125,7 +125,7 @@ CREATE TABLE fact_countries (
 CREATE TABLE citations (
   fact_id TEXT NOT NULL REFERENCES facts(id), n INTEGER NOT NULL,
   source_id TEXT NOT NULL REFERENCES sources(id), locator TEXT NOT NULL, stance TEXT NOT NULL,
-  value TEXT, date TEXT, note TEXT, PRIMARY KEY (fact_id, n));
+  value TEXT, quote TEXT, date TEXT, note TEXT, PRIMARY KEY (fact_id, n));
 CREATE TABLE oda (
   fact_id TEXT PRIMARY KEY REFERENCES facts(id), donor TEXT NOT NULL REFERENCES entities(id),
   recipient TEXT NOT NULL REFERENCES entities(id), year INTEGER NOT NULL,
@@ -138,8 +138,8 @@ CREATE TABLE projects (
   finance_scale TEXT, finance_ceiling INTEGER, finance_instrument TEXT,
   japanese_partners TEXT NOT NULL, local_partners TEXT NOT NULL, funders TEXT NOT NULL);
 CREATE TABLE figures (
-  fact_id TEXT PRIMARY KEY REFERENCES facts(id), quantity TEXT NOT NULL, value REAL NOT NULL,
-  unit TEXT NOT NULL, qualifier TEXT);
+  fact_id TEXT PRIMARY KEY REFERENCES facts(id), quantity TEXT NOT NULL, value REAL, low REAL,
+  high REAL, unit TEXT NOT NULL, qualifier TEXT, value_display TEXT NOT NULL);
 CREATE TABLE fx (year INTEGER PRIMARY KEY, jpy_per_usd REAL NOT NULL,
   source_id TEXT NOT NULL REFERENCES sources(id));
 CREATE TABLE search_docs (
@@ -171,7 +171,8 @@ CREATE VIEW v_projects AS
          f.sources_json, f.disputed, f.corroborated, f.refined, f.earliest, f.seq, p.*
   FROM projects p JOIN facts f ON f.id = p.fact_id;
 CREATE VIEW v_conflicts AS
-  SELECT c.*, f.date AS fact_date, f.title, f.seq FROM citations c JOIN facts f ON f.id = c.fact_id
+  SELECT c.*, f.date AS fact_date, f.date_basis, f.title, f.seq
+  FROM citations c JOIN facts f ON f.id = c.fact_id
   WHERE c.fact_id IN (SELECT fact_id FROM citations WHERE stance IN ('contradicts', 'refines'));
 """
 
@@ -286,7 +287,8 @@ def fact_rows(ds: Dataset, fact: Fact, seq: int) -> Iterator[tuple[str, dict]]:
     if fact.project:
         yield "projects", _project_row(fact)
     if fact.figure:
-        yield "figures", {"fact_id": fact.id, **fact.figure.model_dump()}
+        yield "figures", {"fact_id": fact.id, **fact.figure.model_dump(),
+                          "value_display": fact.figure.display()}
     yield "search_docs", {"rowid": seq, "doc_kind": "fact", "ref": fact.id, "title": fact.title,
                           "prose": fact.summary, "body": _search_body(ds, fact)}
 

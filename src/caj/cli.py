@@ -257,11 +257,12 @@ def projects(
     Examples: caj projects --country uzbekistan · caj projects --partner JBIC --format json
     """
     conn = connect(db)
-    rows = queries.projects(conn, country=_resolve(conn, "country", country),
-                            sector=_resolve(conn, "sector", sector),
+    country = _resolve(conn, "country", country)
+    rows = queries.projects(conn, country=country, sector=_resolve(conn, "sector", sector),
                             partner=_resolve(conn, "actor", partner),
                             status=pick("status", status, STATUSES))
-    _out(conn, rows, fmt, views.PROJECTS, "no projects match; `caj projects` alone lists all of them")
+    _out(conn, rows, fmt, views.projects_view(country),
+         "no projects match; `caj projects` alone lists all of them")
 
 
 @app.command()

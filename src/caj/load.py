@@ -285,6 +285,8 @@ def _check_fact(ds: Dataset, fact: Fact, here: Here) -> None:
         _ref(ds, here, fid, "project.sector", fact.project.sector, ds.topics)
     for i, cite in enumerate(fact.citations):
         _check_citation(ds, fact, cite, here, prefix=f"citations.{i}.")
+    for fld, msg in quote_problems(fact):
+        _problem(ds, here, fid, fld, msg)
 
 
 def _check_citation(ds: Dataset, fact: Fact, cite: Citation, here: Here, prefix: str) -> None:
@@ -292,6 +294,53 @@ def _check_citation(ds: Dataset, fact: Fact, cite: Citation, here: Here, prefix:
     _check_date(ds, here, fact.id, f"{prefix}date", cite.date, optional=True)
     for msg in value_problems(fact, cite) if cite.value is not None else ():
         _problem(ds, here, fact.id, f"{prefix}value", msg)
+    if cite.value and cite.quote and not _all_in(numbers_in(cite.value), numbers_in(cite.quote)):
+        _problem(ds, here, fact.id, f"{prefix}quote", f"does not carry the figure {cite.value!r}")
+
+
+# --- quotes: what a title, a summary and a stated date may claim -------------------------------
+
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"]
+# events a text may date a fact by, instead of printing the year
+DATED_EVENTS = {"9/11": 2001}
+
+
+def quote_problems(fact: Fact) -> list[tuple[str, str]]:
+    """A stated date must be carried by a quote of a citation that states or supports the fact,
+    and every number in the title or summary by a quote of one of its citations."""
+    out = []
+    quotes = [c.quote for c in fact.citations if c.quote]
+    if fact.date_basis == "stated":
+        own = [c.quote for c in fact.citations if c.quote and c.stance in ("states", "supports")]
+        if not any(carries_date(q, fact.date) for q in own):
+            out.append(("date", f"stated date {fact.date} is in no quote of a citation that states it"))
+    quoted = [n for q in quotes for n in numbers_in(q)]
+    for fld in ("title", "summary"):
+        missing = [n for n in numbers_in(getattr(fact, fld)) if not _all_in([n], quoted)]
+        if missing:
+            shown = ", ".join(f"{n:g}" for n in missing)
+            out.append((fld, f"{shown} in the {fld} is in no quote of its citations"))
+    return out
+
+
+def carries_date(quote: str, date: str) -> bool:
+    """Does the quoted text print the date: its year (or decade, or an event that dates it), and
+    its month where the date has one?"""
+    lo, hi = dates.bounds(date)
+    years = range(int(lo[:4]), int(hi[:4]) + 1)
+    printed = {int(y) for y in re.findall(r"(?<!\d)(?<!\d[.,])(\d{4})(?!\d|[.,]\d)", quote)}
+    decades = {int(d) for d in re.findall(r"\b(\d{3}0)s\b", quote)}
+    events = {y for name, y in DATED_EVENTS.items() if name in quote}
+    if not any(y in printed or y in events or y // 10 * 10 in decades for y in years):
+        return False
+    if dates.precision(date).startswith(("month", "day")):
+        return MONTH_NAMES[int(date[5:7]) - 1] in quote
+    return True
+
+
+def _all_in(wanted: list[float], have: list[float]) -> bool:
+    return all(any(abs(w - h) < 1e-9 for h in have) for w in wanted)
 
 
 SCALE_WORDS = {

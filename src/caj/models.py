@@ -37,6 +37,8 @@ def _as_text(value: object) -> object:
 
 Edtf = Annotated[str, BeforeValidator(_as_text)]
 
+QUOTE_MAX = 240
+
 SCALE_FACTOR = {"unit": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
@@ -45,14 +47,24 @@ class Record(BaseModel):
 
 
 class Source(Record):
+    """`title` is the title the publication bears, and only that; a source whose real title is
+    not known has a `description` instead, which caj shows in [square brackets]."""
+
     id: str = Field(pattern=SLUG)
-    title: str = Field(min_length=1)
+    title: str | None = Field(default=None, min_length=1)
+    description: str | None = Field(default=None, min_length=1)
     publisher: str = Field(min_length=1)
     author: str | None = None
     date: Edtf | None = None
     url: str | None = None
     kind: SourceKind
     reliability: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _title_or_description(self) -> Source:
+        if (self.title is None) == (self.description is None):
+            raise ValueError("a source has either its real `title` or a supplied `description`")
+        return self
 
 
 class Entity(Record):
@@ -78,6 +90,9 @@ class Citation(Record):
     locator: str = Field(min_length=1)
     stance: Stance = "states"
     value: str | None = None
+    # the words of the document that carry the date or figure, verbatim; short, as a reference
+    # work quotes ("…" marks a cut)
+    quote: str | None = Field(default=None, min_length=1, max_length=QUOTE_MAX)
     date: Edtf | None = None
     note: str | None = None
 
@@ -127,10 +142,35 @@ class Project(Record):
 
 
 class Figure(Record):
+    """One number (`value`), or a range as printed (`low` and `high`, e.g. "50-70 km")."""
+
     quantity: str = Field(min_length=1)
-    value: float
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
     unit: str = Field(min_length=1)
     qualifier: str | None = None
+
+    @model_validator(mode="after")
+    def _value_or_range(self) -> Figure:
+        ranged = self.low is not None or self.high is not None
+        if ranged == (self.value is not None) or (ranged and None in (self.low, self.high)):
+            raise ValueError("a figure has a `value`, or a `low` and a `high`")
+        if ranged and self.low > self.high:
+            raise ValueError(f"low {self.low} is above high {self.high}")
+        return self
+
+    def numbers(self) -> set[float]:
+        return {n for n in (self.value, self.low, self.high) if n is not None}
+
+    def display(self) -> str:
+        """'50–70 km', '93 percent of world production'."""
+        num = _num(self.value) if self.value is not None else f"{_num(self.low)}–{_num(self.high)}"
+        return f"{num} {self.unit}"
+
+
+def _num(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
 
 
 class Fact(Record):
@@ -150,9 +190,12 @@ class Fact(Record):
 
     @model_validator(mode="after")
     def _block_matches_kind(self) -> Fact:
+        # an event or a project may carry a figure (a visit that closed deals worth a sum): what
+        # kind of thing happened is one question, whether it has a number another
         for block in ("oda", "project", "figure"):
             present = getattr(self, block) is not None
-            if present != (self.kind == block):
+            optional = block == "figure" and self.kind in ("event", "project")
+            if present != (self.kind == block) and not (present and optional):
                 need = "needs" if self.kind == block else "must not have"
                 raise ValueError(f"a fact of kind {self.kind!r} {need} a {block!r} block")
         return self
@@ -161,7 +204,7 @@ class Fact(Record):
         """The number a `value` citation of this fact must agree with."""
         if self.oda:
             return self.oda.amount
-        if self.figure:
+        if self.figure and self.figure.value is not None and not self.project:
             return self.figure.value
         if self.project and self.project.finance:
             return self.project.finance.amount
@@ -173,6 +216,8 @@ class Fact(Record):
         out = {self.stated_quantity()}
         if self.project and self.project.capacity:
             out.add(self.project.capacity.value)
+        if self.figure:
+            out |= self.figure.numbers()
         return {q for q in out if q is not None}
 
 

@@ -584,17 +584,18 @@ def conflicts(conn) -> list[dict]:
     out = []
     for fact_id in [r[0] for r in conn.execute(
             "SELECT DISTINCT fact_id FROM v_conflicts ORDER BY seq")]:
-        fact = conn.execute("SELECT kind, date_display, date_basis FROM facts WHERE id = ?",
-                            (fact_id,)).fetchone()
+        fact = conn.execute("SELECT kind, date_display FROM facts WHERE id = ?", (fact_id,)).fetchone()
         cites = conn.execute("SELECT * FROM v_conflicts WHERE fact_id = ? ORDER BY n", (fact_id,)).fetchall()
         says = [c for c in cites if c["stance"] == "states"]
         for c in (c for c in cites if c["stance"] in ("contradicts", "refines")):
             doc = says[0] if says else None
+            # the fact's date is the document's word only when the document states it; a date
+            # taken from the public record is the record's, never shown as the document's
+            own = c["fact_date"] if c["date_basis"] == "stated" else None
             out.append({
                 "id": fact_id, "kind": fact["kind"], "date": c["fact_date"], "when": fact["date_display"],
-                "title": c["title"],
-                "document_says": _claim(doc, c["fact_date"] if fact["date_basis"] == "stated" else None),
-                "stance": c["stance"], "record_says": _claim(c, None), "note": c["note"],
+                "title": c["title"], "document_says": _claim(doc, own), "stance": c["stance"],
+                "record_says": _claim(c, None), "note": c["note"],
                 "sources": [{"source": x["source_id"], "locator": x["locator"], "stance": x["stance"]}
                             for x in (doc, c) if x],
             })
@@ -602,13 +603,13 @@ def conflicts(conn) -> list[dict]:
 
 
 def _claim(c, own_date: str | None) -> str | None:
-    """What one citation says: its value and date as that source gives them, nothing borrowed
-    (the fact's date only where the document itself states it)."""
+    """What one citation says: its figure as printed, else its quoted words, and its date, as
+    that source gives them (the fact's date only where the document itself states it)."""
     if c is None:
         return None
-    parts = [c["value"], c["date"] or own_date]
-    said = " · ".join(p for p in parts if p)
-    return f"{said} ({c['source_id']})" if said else f"as the fact states ({c['source_id']})"
+    said = c["value"] or (f"“{c['quote']}”" if c["quote"] else None)
+    parts = [said, c["date"] or own_date]
+    return " · ".join(p for p in parts if p) + f" ({c['source_id']})"
 
 
 def labels(conn) -> dict[str, str]:

@@ -152,6 +152,14 @@ def project_cell(_value, row: dict) -> str:
     return "\n".join([row["project_name"], *with_, row["id"]])
 
 
+def projects_view(country: str | None) -> View:
+    """Projects under a heading per host country; asked for one country, all under its name."""
+    if country is None:
+        return PROJECTS
+    return View(columns=PROJECTS.columns, caption=PROJECTS.caption, section_by=lambda row: name(country),
+                section_label=True, fields=PROJECTS.fields)
+
+
 PROJECTS = View(
     columns=[
         Col("when", "Date", show=dated, ratio=3),
