@@ -77,7 +77,9 @@ def test_jsonl_and_tsv_and_markdown():
     tsv = invoke("oda", "--year", "2016", "--format", "tsv").out.splitlines()
     assert len(tsv) == 6 and tsv[0].split("\t")[0] == "id"
     md = invoke("oda", "--year", "2016", "--format", "markdown").out.splitlines()
-    assert md[0].startswith("| Year |") and len(md) == 7
+    assert md[0].startswith("| Year |") and md[8] == "" and all(x.startswith("|") for x in md[:8])
+    assert md[7].startswith("|  | Total †")
+    assert "† currency not printed; read as JPY" in md[-1]
 
 
 def test_timeline_selects_by_overlap_in_date_order(conn):

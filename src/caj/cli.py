@@ -172,7 +172,7 @@ def _span(year_value, date_from, date_to):
 
 def _out(conn, rows, fmt: str | None, view: render.View, empty: str) -> None:
     shape = _fmt(fmt)
-    if shape == "table":
+    if shape in ("table", "markdown"):  # drawn for people: names, not ids
         views.LABELS.update(queries.labels(conn))
     n = render.emit(rows, shape, view)
     if n == 0:
@@ -237,7 +237,7 @@ def oda(
         views.LABELS.update(queries.labels(conn))
         render.draw_bars(views.oda_bars(rows), views.caveat_notes(rows), sys.stdout)
         return
-    if shape == "table":
+    if shape in ("table", "markdown"):
         views.LABELS.update(queries.labels(conn))
     view = views.oda_view(rows, currency)
     _out(conn, rows, shape, view, "no ODA figures match; `caj oda` alone lists all of them")

@@ -164,14 +164,21 @@ def _jsonl(rows: Iterator[dict], out: TextIO, fmt: str, view: View) -> int:
 
 
 def _markdown(rows: Iterator[dict], out: TextIO, fmt: str, view: View) -> int:
+    """A Markdown table for a report, with the table's notes (legend, caveats) beneath it."""
     cols = view.columns
     out.write("| " + " | ".join(c.header or c.key for c in cols) + " |\n")
     out.write("| " + " | ".join("---:" if c.justify == "right" else "---" for c in cols) + " |\n")
     n = 0
     for row in rows:
-        cells = [_cell(c, row).replace("|", "\\|").replace("\n", " ") for c in cols]
+        # a line break inside a cell is <br>, which Markdown renderers keep as one
+        cells = [_cell(c, row).replace("|", "\\|").replace("\n", "<br>") for c in cols]
         out.write("| " + " | ".join(cells) + " |\n")
         n += 1
+    if n and view.footer:
+        out.write("| " + " | ".join(view.footer.get(c.key, "") for c in cols) + " |\n")
+    if n and view.caption:
+        notes = [re.sub(r"^([+*!~>#-])", r"\\\1", line) for line in view.caption.splitlines()]
+        out.write("\n" + "<br>\n".join(notes) + "\n")
     return n
 
 
