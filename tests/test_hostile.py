@@ -47,7 +47,8 @@ def test_any_value_for_any_option(db_path, option, value):
 
 def test_queries_leave_the_database_byte_identical(db_path):
     before = digest(db_path)
-    for args in (["timeline", "--with-undated"], ["oda", "--currency", "USD"], ["projects"], ["search", "rail*"],
+    for args in (["timeline", "--with-undated"], ["oda", "--currency", "USD"], ["projects"],
+                 ["search", "rail*"],
                  ["search", "nazarbaev"], ["show", "jbic"], ["oda", "--chart", "--format", "table"],
                  ["conflicts"], ["countries"], ["actors"], ["topics"], ["sources"],
                  ["show", "oda-2016-uzbekistan"], ["search", "';DROP TABLE facts;--"]):
