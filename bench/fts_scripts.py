@@ -34,8 +34,8 @@ def build_variant(src: Path, tokenize: str, dest: Path) -> sqlite3.Connection:
     conn.execute("ATTACH ? AS src", (str(src),))
     conn.execute("CREATE TABLE search_docs AS SELECT * FROM src.search_docs")
     conn.execute("DETACH src")
-    conn.execute(f"CREATE VIRTUAL TABLE search_docs_fts USING fts5(title, body, content='search_docs', "
-                 f"content_rowid='rowid', tokenize='{tokenize}')")
+    conn.execute("CREATE VIRTUAL TABLE search_docs_fts USING fts5(title, body, names, "
+                 f"content='search_docs', content_rowid='rowid', tokenize='{tokenize}')")
     conn.execute("INSERT INTO search_docs_fts(search_docs_fts) VALUES('rebuild')")
     conn.commit()
     return conn

@@ -21,7 +21,7 @@ import sqlite_utils
 from caj import SCHEMA_VERSION, __version__, dates
 from caj.load import Dataset
 from caj.models import SCALE_FACTOR, Fact
-from caj.text import fold
+from caj.text import APOSTROPHES, fold
 
 DOCUMENT_KINDS = {"analysis"}
 
@@ -145,7 +145,7 @@ CREATE TABLE fx (year INTEGER PRIMARY KEY, jpy_per_usd REAL NOT NULL,
   source_id TEXT NOT NULL REFERENCES sources(id));
 CREATE TABLE search_docs (
   rowid INTEGER PRIMARY KEY, doc_kind TEXT NOT NULL, ref TEXT NOT NULL, title TEXT NOT NULL,
-  body TEXT NOT NULL);
+  body TEXT NOT NULL, names TEXT NOT NULL DEFAULT '');
 """
 
 INDEXES = """
@@ -194,11 +194,15 @@ def _finish(db: sqlite_utils.Database) -> None:
                     "SELECT julianday(f.earliest) - 1721424.5, julianday(f.latest) - 1721424.5, "
                     "e.rowid, e.rowid, f.seq FROM fact_countries x JOIN facts f ON f.id = x.fact_id "
                     "JOIN entities e ON e.id = x.entity_id")
+    # `names`: places' names in other languages and scripts, a column of their own so that they
+    # neither lengthen the body (bm25 scores English queries as before) nor show in snippets
     db["search_docs"].enable_fts(
-        ["title", "body"], fts_version="FTS5", tokenize="porter unicode61 remove_diacritics 2"
+        ["title", "body", "names"], fts_version="FTS5",
+        tokenize="porter unicode61 remove_diacritics 2"
     )
     # rank = bm25 with a title weighing five times the body, so ORDER BY rank stays in C
-    db.conn.execute("INSERT INTO search_docs_fts(search_docs_fts, rank) VALUES('rank', 'bm25(5.0, 1.0)')")
+    db.conn.execute("INSERT INTO search_docs_fts(search_docs_fts, rank) "
+                    "VALUES('rank', 'bm25(5.0, 1.0, 1.0)')")
     db["search_docs_fts"].optimize()
     db.conn.execute("ANALYZE")
     db.conn.commit()
@@ -253,7 +257,8 @@ CLDR_LOCALES = ("ja", "ru", "kk", "ky", "tg", "tk", "uz", "uz_Cyrl")
 def cldr_names(ds: Dataset) -> dict[str, list[str]]:
     """Each country's (ISO code) and region's (M49 code) name in CLDR_LOCALES, from CLDR through
     Babel. Build-time only: lookups read the names table and never import Babel. A name that
-    already names another entity is left out, so a lookup never becomes ambiguous."""
+    already names an entity is left out: a lookup never becomes ambiguous, and the search index
+    holds no English name twice."""
     from babel import Locale
 
     locales = [Locale.parse(code) for code in CLDR_LOCALES]
@@ -265,7 +270,8 @@ def cldr_names(ds: Dataset) -> dict[str, list[str]]:
         if e.kind not in ("country", "region") or not code:
             continue
         names = [loc.territories.get(code) for loc in locales]
-        names = [n for n in dict.fromkeys(names) if n and taken.get(fold(n), e.id) == e.id]
+        # only names not already known: a CLDR name equal to an entity's own spelling adds nothing
+        names = [n for n in dict.fromkeys(names) if n and fold(n) not in taken]
         if names:
             out[e.id] = names
     return out
@@ -320,7 +326,8 @@ def fact_rows(ds: Dataset, fact: Fact, seq: int,
         yield "figures", {"fact_id": fact.id, **fact.figure.model_dump(),
                           "value_display": fact.figure.display()}
     yield "search_docs", {"rowid": seq, "doc_kind": "fact", "ref": fact.id, "title": fact.title,
-                          "body": _search_body(ds, fact, cldr or {})}
+                          "body": _search_body(ds, fact),
+                          "names": _search_names(fact, cldr or {})}
 
 
 def _fact_row(ds: Dataset, fact: Fact, seq: int) -> dict:
@@ -383,16 +390,23 @@ def _project_row(fact: Fact) -> dict:
     }
 
 
-def _search_body(ds: Dataset, fact: Fact, cldr: dict[str, list[str]]) -> str:
+def _search_body(ds: Dataset, fact: Fact) -> str:
     names = []
     for link in fact.entities:
         e = ds.entities[link.entity]
-        names += [e.name, *e.aliases, *_search_forms(cldr.get(e.id, []))]
+        names += [e.name, *e.aliases]
     parts = [fact.summary, " ".join(names), " ".join(ds.topics[t].label for t in fact.topics)]
     if fact.project:
         parts.append(fact.project.name)
     parts += [c.note for c in fact.citations if c.note]
     return " · ".join(p for p in parts if p)
+
+
+def _search_names(fact: Fact, cldr: dict[str, list[str]]) -> str:
+    ids = [link.entity for link in fact.entities]
+    ids += [fact.oda.recipient] if fact.oda else []
+    ids += [fact.project.country] if fact.project else []
+    return " · ".join(f for i in dict.fromkeys(ids) for f in _search_forms(cldr.get(i, [])))
 
 
 def _search_forms(names: list[str]) -> list[str]:
@@ -403,14 +417,20 @@ def _search_forms(names: list[str]) -> list[str]:
         out.append(name)
         if fold(name).replace(" ", "") != re.sub(r"\W", "", name.casefold()):
             out.append(fold(name))
+        # and split where a reader's apostrophe splits the query: "O'zbekiston" searches as
+        # "o" + "zbekiston"
+        spaced = name.translate(dict.fromkeys(APOSTROPHES, " "))
+        if spaced != name:
+            out.append(spaced)
     return list(dict.fromkeys(out))
 
 
 def entity_search_rows(ds: Dataset, start: int, cldr: dict[str, list[str]] | None = None) -> Iterator[dict]:
     for n, e in enumerate(_by_id(ds.entities), start=start):
-        other = _search_forms((cldr or {}).get(e.id, []))
-        body = " · ".join(p for p in [*e.aliases, *other, e.note or "", e.kind] if p)
-        yield {"rowid": n, "doc_kind": "entity", "ref": e.id, "title": e.name, "body": body}
+        other = " · ".join(_search_forms((cldr or {}).get(e.id, [])))
+        body = " · ".join(p for p in [*e.aliases, e.note or "", e.kind] if p)
+        yield {"rowid": n, "doc_kind": "entity", "ref": e.id, "title": e.name, "body": body,
+               "names": other}
 
 
 def _meta(ds: Dataset) -> dict:
