@@ -58,3 +58,57 @@ def test_kind_and_block_must_agree():
 ])
 def test_numbers_in_stated_values(text, numbers):
     assert numbers_in(text) == numbers
+
+
+def test_an_event_or_a_project_may_carry_a_figure():
+    figure = {"quantity": "value of deals", "value": 45, "unit": "billion USD"}
+    assert Fact.model_validate({**BASE, "figure": figure}).figure.value == 45
+    with pytest.raises(ValidationError, match="must not have a 'figure' block"):
+        oda = {"donor": "japan", "recipient": "kazakhstan", "year": 2016, "amount": 1,
+               "currency": "JPY", "scale": "million"}
+        Fact.model_validate({**BASE, "kind": "oda", "oda": oda, "figure": figure})
+
+
+@pytest.mark.parametrize("figure, ok", [
+    ({"low": 50, "high": 70}, True),
+    ({"value": 50}, True),
+    ({"low": 70, "high": 50}, False),
+    ({"low": 50}, False),
+    ({"value": 50, "low": 50, "high": 70}, False),
+    ({}, False),
+])
+def test_a_figure_is_a_value_or_a_range(figure, ok):
+    from caj.models import Figure
+
+    data = {"quantity": "distance", "unit": "km", **figure}
+    if ok:
+        assert Figure.model_validate(data).numbers() == set(figure.values())
+    else:
+        with pytest.raises(ValidationError):
+            Figure.model_validate(data)
+
+
+def test_a_range_is_shown_as_one():
+    from caj.models import Figure
+
+    assert Figure(quantity="d", low=50, high=70, unit="km").display() == "50–70 km"
+
+
+@pytest.mark.parametrize("names, ok", [
+    ({"title": "Real title"}, True), ({"description": "A report"}, True),
+    ({}, False), ({"title": "T", "description": "D"}, False),
+])
+def test_a_source_has_a_title_or_a_description(names, ok):
+    from caj.models import Source
+
+    data = {"id": "s", "publisher": "P", "kind": "press", "reliability": "r", **names}
+    if ok:
+        Source.model_validate(data)
+    else:
+        with pytest.raises(ValidationError, match="title"):
+            Source.model_validate(data)
+
+
+def test_a_quote_stays_short():
+    with pytest.raises(ValidationError):
+        Citation.model_validate({"source": "s", "locator": "l", "quote": "x" * 241})

@@ -114,3 +114,52 @@ def test_a_retired_id_may_not_come_back(data_copy):
     result = invoke("validate", "--data", str(data_copy))
     assert result.code == 1
     assert "oda-2016-uzbekistan: id: retired id reused" in result.out
+
+
+def _problems(data_copy) -> list[str]:
+    result = invoke("validate", "--data", str(data_copy))
+    assert result.code == 1
+    lines = result.out.splitlines()
+    assert all(PROBLEM.match(line) for line in lines), lines
+    return lines
+
+
+def test_a_stated_date_needs_a_quote_that_carries_it(data_copy):
+    path = data_copy / "facts" / "avim.yaml"
+    text = path.read_text(encoding="utf-8")
+    quote = '      quote: "Shanghai Cooperation Organization, with the participation of Uzbekistan in 2001"\n'
+    assert quote in text
+    path.write_text(text.replace(quote, ""), encoding="utf-8")
+    lines = _problems(data_copy)
+    assert any(": sco-uzbekistan-2001: date: stated date 2001 is in no quote" in line for line in lines)
+
+
+def test_a_number_in_a_title_needs_a_quote_that_carries_it(data_copy):
+    path = data_copy / "facts" / "avim.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "title: China produces 93 % of the world's rare-earth metals"
+    path.write_text(text.replace(old, "title: China produces 95 % of the world's rare-earth metals"),
+                    encoding="utf-8")
+    lines = _problems(data_copy)
+    assert any(": china-rare-earth-share: title: 95 in the title is in no quote" in line for line in lines)
+
+
+def test_a_range_runs_low_to_high(data_copy):
+    path = data_copy / "facts" / "avim.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    low: 50\n    high: 70\n", "    low: 70\n    high: 50\n"),
+                    encoding="utf-8")
+    lines = _problems(data_copy)
+    assert any(": chabahar-gwadar-distance: figure: " in line and "low 70" in line for line in lines)
+
+
+def test_a_source_has_its_title_or_a_description(data_copy):
+    path = data_copy / "sources.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = ("  title: null\n"
+           "  description: AVİM commentary on Japan's relations with the Central Asian countries\n")
+    assert old in text
+    path.write_text(text.replace(old, "  title: null\n"), encoding="utf-8")
+    lines = _problems(data_copy)
+    assert any(line.startswith("data/sources.yaml:") and "avim-2017" in line
+               and "title" in line for line in lines)

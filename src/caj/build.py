@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,7 @@ import sqlite_utils
 from caj import SCHEMA_VERSION, __version__, dates
 from caj.load import Dataset
 from caj.models import SCALE_FACTOR, Fact
-from caj.text import fold
+from caj.text import APOSTROPHES, fold
 
 DOCUMENT_KINDS = {"analysis"}
 
@@ -101,7 +102,7 @@ CREATE TABLE sources (
   date TEXT, url TEXT, kind TEXT NOT NULL, reliability TEXT NOT NULL, n_facts INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE topics (id TEXT PRIMARY KEY, label TEXT NOT NULL, parent TEXT REFERENCES topics(id));
 CREATE TABLE entities (
-  id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, iso2 TEXT, iso3 TEXT,
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, iso2 TEXT, iso3 TEXT, m49 TEXT,
   country TEXT REFERENCES entities(id), note TEXT, aliases TEXT NOT NULL);
 CREATE TABLE names (
   norm TEXT NOT NULL, name TEXT NOT NULL, target TEXT NOT NULL, target_kind TEXT NOT NULL,
@@ -144,7 +145,7 @@ CREATE TABLE fx (year INTEGER PRIMARY KEY, jpy_per_usd REAL NOT NULL,
   source_id TEXT NOT NULL REFERENCES sources(id));
 CREATE TABLE search_docs (
   rowid INTEGER PRIMARY KEY, doc_kind TEXT NOT NULL, ref TEXT NOT NULL, title TEXT NOT NULL,
-  prose TEXT NOT NULL, body TEXT NOT NULL);
+  prose TEXT NOT NULL, body TEXT NOT NULL, names TEXT NOT NULL DEFAULT '');
 """
 
 INDEXES = """
@@ -193,13 +194,16 @@ def _finish(db: sqlite_utils.Database) -> None:
                     "SELECT julianday(f.earliest) - 1721424.5, julianday(f.latest) - 1721424.5, "
                     "e.rowid, e.rowid, f.seq FROM fact_countries x JOIN facts f ON f.id = x.fact_id "
                     "JOIN entities e ON e.id = x.entity_id")
+    # `names`: places' names in other languages and scripts, a column of their own so that they
+    # neither lengthen the body (bm25 scores English queries as before) nor show in snippets
     db["search_docs"].enable_fts(
-        ["title", "prose", "body"], fts_version="FTS5", tokenize="porter unicode61 remove_diacritics 2"
+        ["title", "prose", "body", "names"], fts_version="FTS5",
+        tokenize="porter unicode61 remove_diacritics 2"
     )
     # rank = bm25 with a title weighing five times the names and notes, the summary twice, so
     # ORDER BY rank stays in C; snippets come from the prose column alone, never the name index
     db.conn.execute("INSERT INTO search_docs_fts(search_docs_fts, rank) "
-                    "VALUES('rank', 'bm25(5.0, 2.0, 1.0)')")
+                    "VALUES('rank', 'bm25(5.0, 2.0, 1.0, 1.0)')")
     db["search_docs_fts"].optimize()
     db.conn.execute("ANALYZE")
     db.conn.commit()
@@ -213,12 +217,13 @@ def _insert(db: sqlite_utils.Database, ds: Dataset) -> None:
     )
     db["topics"].insert_all({"id": t.id, "label": t.label, "parent": t.parent} for t in _by_id(ds.topics))
     db["entities"].insert_all(_entity_rows(ds))
-    db["names"].insert_all(_name_rows(ds))
+    cldr = cldr_names(ds)
+    db["names"].insert_all(_name_rows(ds, cldr))
     if ds.fx:
         rows = ({"year": y, "jpy_per_usd": r, "source_id": "wb-wdi-fx"} for y, r in sorted(ds.fx.items()))
         db["fx"].insert_all(rows)
-    _insert_facts(db, ds, facts)
-    db["search_docs"].insert_all(entity_search_rows(ds, start=len(facts) + 1))
+    _insert_facts(db, ds, facts, cldr)
+    db["search_docs"].insert_all(entity_search_rows(ds, start=len(facts) + 1, cldr=cldr))
 
 
 def _by_id(table: dict) -> list:
@@ -244,12 +249,42 @@ def _entity_rows(ds: Dataset) -> Iterator[dict]:
         yield {**row, "aliases": "; ".join(e.aliases)}
 
 
-def _name_rows(ds: Dataset) -> Iterator[dict]:
+# The languages a reader of this region may type a place in: Japanese, Russian, and each
+# republic's own (Uzbek in Latin and Cyrillic script). CLDR has no Latin Kazakh; the curated
+# aliases carry it where needed.
+CLDR_LOCALES = ("ja", "ru", "kk", "ky", "tg", "tk", "uz", "uz_Cyrl")
+
+
+def cldr_names(ds: Dataset) -> dict[str, list[str]]:
+    """Each country's (ISO code) and region's (M49 code) name in CLDR_LOCALES, from CLDR through
+    Babel. Build-time only: lookups read the names table and never import Babel. A name that
+    already names an entity is left out: a lookup never becomes ambiguous, and the search index
+    holds no English name twice."""
+    from babel import Locale
+
+    locales = [Locale.parse(code) for code in CLDR_LOCALES]
+    taken = {fold(n): e.id for e in ds.entities.values()
+             for n in (e.id, e.name, *e.aliases, e.iso2, e.iso3) if n}
+    out: dict[str, list[str]] = {}
+    for e in _by_id(ds.entities):
+        code = e.iso2 or e.m49
+        if e.kind not in ("country", "region") or not code:
+            continue
+        names = [loc.territories.get(code) for loc in locales]
+        # only names not already known: a CLDR name equal to an entity's own spelling adds nothing
+        names = [n for n in dict.fromkeys(names) if n and fold(n) not in taken]
+        if names:
+            out[e.id] = names
+    return out
+
+
+def _name_rows(ds: Dataset, cldr: dict[str, list[str]]) -> Iterator[dict]:
     seen = set()
     for kind, table in (("entity", ds.entities), ("topic", ds.topics)):
         for rec in _by_id(table):
             label = getattr(rec, "name", None) or rec.label
             extra = [getattr(rec, "iso2", None), getattr(rec, "iso3", None)]
+            extra += cldr.get(rec.id, []) if kind == "entity" else []
             for name in [rec.id, label, *rec.aliases, *extra]:
                 key = (kind, fold(name or ""), rec.id)
                 if name and key[1] and key not in seen:
@@ -260,17 +295,19 @@ def _name_rows(ds: Dataset) -> Iterator[dict]:
 CHUNK = 20_000  # facts per flush: rows for a million facts never sit in memory at once
 
 
-def _insert_facts(db: sqlite_utils.Database, ds: Dataset, facts: list[Fact]) -> None:
+def _insert_facts(db: sqlite_utils.Database, ds: Dataset, facts: list[Fact],
+                  cldr: dict[str, list[str]] | None = None) -> None:
     for start in range(0, len(facts), CHUNK):
         tables: dict[str, list[dict]] = {}
         for seq, fact in enumerate(facts[start:start + CHUNK], start=start + 1):
-            for table, row in fact_rows(ds, fact, seq):
+            for table, row in fact_rows(ds, fact, seq, cldr):
                 tables.setdefault(table, []).append(row)
         for table, rows in tables.items():
             db[table].insert_all(rows, batch_size=1000)
 
 
-def fact_rows(ds: Dataset, fact: Fact, seq: int) -> Iterator[tuple[str, dict]]:
+def fact_rows(ds: Dataset, fact: Fact, seq: int,
+              cldr: dict[str, list[str]] | None = None) -> Iterator[tuple[str, dict]]:
     """Every row one fact contributes, table by table."""
     yield "facts", _fact_row(ds, fact, seq)
     for t in dict.fromkeys(fact.topics):
@@ -290,7 +327,8 @@ def fact_rows(ds: Dataset, fact: Fact, seq: int) -> Iterator[tuple[str, dict]]:
         yield "figures", {"fact_id": fact.id, **fact.figure.model_dump(),
                           "value_display": fact.figure.display()}
     yield "search_docs", {"rowid": seq, "doc_kind": "fact", "ref": fact.id, "title": fact.title,
-                          "prose": fact.summary, "body": _search_body(ds, fact)}
+                          "prose": fact.summary, "body": _search_body(ds, fact),
+                          "names": _search_names(fact, cldr or {})}
 
 
 def _fact_row(ds: Dataset, fact: Fact, seq: int) -> dict:
@@ -365,11 +403,36 @@ def _search_body(ds: Dataset, fact: Fact) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def entity_search_rows(ds: Dataset, start: int) -> Iterator[dict]:
+def _search_names(fact: Fact, cldr: dict[str, list[str]]) -> str:
+    ids = [link.entity for link in fact.entities]
+    ids += [fact.oda.recipient] if fact.oda else []
+    ids += [fact.project.country] if fact.project else []
+    return " · ".join(f for i in dict.fromkeys(ids) for f in _search_forms(cldr.get(i, [])))
+
+
+def _search_forms(names: list[str]) -> list[str]:
+    """A place's names in other languages, as printed and folded ('Oʻzbekiston ozbekiston'), so a
+    search typed without the modifier letter or the accent finds it too."""
+    out = []
+    for name in names:
+        out.append(name)
+        if fold(name).replace(" ", "") != re.sub(r"\W", "", name.casefold()):
+            out.append(fold(name))
+        # and split where a reader's apostrophe splits the query: "O'zbekiston" searches as
+        # "o" + "zbekiston"
+        spaced = name.translate(dict.fromkeys(APOSTROPHES, " "))
+        if spaced != name:
+            out.append(spaced)
+    return list(dict.fromkeys(out))
+
+
+def entity_search_rows(ds: Dataset, start: int, cldr: dict[str, list[str]] | None = None) -> Iterator[dict]:
     for n, e in enumerate(_by_id(ds.entities), start=start):
+        other = " · ".join(_search_forms((cldr or {}).get(e.id, [])))
         body = " · ".join(p for p in [*e.aliases, e.iso2 or "", e.iso3 or "", e.kind] if p)
         prose = e.note or f"{e.name}: {e.kind}"
-        yield {"rowid": n, "doc_kind": "entity", "ref": e.id, "title": e.name, "prose": prose, "body": body}
+        yield {"rowid": n, "doc_kind": "entity", "ref": e.id, "title": e.name, "prose": prose,
+               "body": body, "names": other}
 
 
 def _meta(ds: Dataset) -> dict:

@@ -74,6 +74,8 @@ class Entity(Record):
     aliases: tuple[str, ...] = ()
     iso2: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     iso3: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    # regions: the UN M49 area code (143 Central Asia), by which CLDR names them
+    m49: str | None = Field(default=None, pattern=r"^\d{3}$")
     country: str | None = None
     note: str | None = None
 
