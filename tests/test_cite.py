@@ -63,8 +63,7 @@ def test_text_names_every_source_without_punctuation_slips(items):
 
 
 def test_every_source_renders_through_citeproc(items):
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
-    from citeproc import formatter
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
 
     data = [cite.as_csl(i, 1) for i in items]
@@ -102,7 +101,7 @@ def test_bibtex_round_trips_through_pybtex(items, conn):
     text = "\n".join(cite.as_bibtex(i, n) for n, i in enumerate(items, start=1))
     parsed = parse_string(text, "bibtex")
     assert len(parsed.entries) == len(items)
-    for n, item in enumerate(items, start=1):
+    for item in items:
         entry = parsed.entries[item["source"]["id"]]
         assert entry.type == cite.bib_type(item["source"])
         fields = {k.lower(): re.sub(r"\\([&%$#_{}])", r"\1", v) for k, v in entry.fields.items()}

@@ -166,8 +166,11 @@ def _plot(kind: str, conn, rows: list[dict], path: Path, **options) -> None:
     """Draw rows with matplotlib, imported only now; one line on stderr says where it went."""
     if Path(path).suffix.lower() not in (".svg", ".png", ".pdf"):
         raise UsageProblem(f"--plot {path}: give a file ending in .svg, .png or .pdf")
-    if not rows:
-        raise UsageProblem("nothing to draw: no rows match")
+    if not rows:  # an empty result is not a failure; it is said, and no file is written
+        typer.echo(f"caj: no rows match; nothing drawn, {path} not written", err=True)
+        return
+    from caj import export
+
     try:
         from caj import plot as plotting
     except ImportError:
@@ -176,7 +179,7 @@ def _plot(kind: str, conn, rows: list[dict], path: Path, **options) -> None:
         getattr(plotting, kind)(conn, rows, path, **options)
     except ImportError:
         raise UsageProblem("--plot needs matplotlib: pip install 'caj[plot]'") from None
-    except (OSError, plotting.PlotError) as exc:
+    except (OSError, plotting.PlotError, export.ExportError) as exc:
         raise RuntimeProblem(f"cannot draw {path}: {exc}") from None
     typer.echo(f"wrote {path}: {len(rows)} rows", err=True)
 

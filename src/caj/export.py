@@ -58,7 +58,8 @@ def atomic_file(path: Path) -> Iterator[Path]:
     path = Path(path)
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        raise ExportError(f"folder {path.parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
@@ -128,10 +129,10 @@ def _tl_text(fact: dict, sources: dict[str, dict]) -> str:
 def tl_dates(edtf: str) -> tuple[dict, dict | None]:
     """EDTF -> TimelineJS start and end dates at the precision written, no finer: '2024-08' has a
     month and no day, '199X' runs 1990 to 1999, '2006/2009' from one year to the other."""
-    ends = [p for p in edtf.split("/")]
-    start = _tl_date(ends[0] if ends[0] not in ("", "..") else ends[-1], first=True)
-    if len(ends) > 1 and ends[1] not in ("", ".."):
-        return start, _tl_date(ends[1], first=False)
+    ends = [p for p in edtf.split("/") if p not in ("", "..")]  # an open end has no date to give
+    start = _tl_date(ends[0], first=True)
+    if "/" in edtf:
+        return start, (_tl_date(ends[1], first=False) if len(ends) > 1 else None)
     core = edtf.rstrip("~?%")
     if re.fullmatch(r"\d{2,3}X+", core):  # a decade or century is a span
         return start, _tl_date(edtf, first=False)
@@ -268,7 +269,8 @@ TABLES: list[dict] = [
      "foreignKeys": [("source_id", "sources", "id")],
      "description": "Yen per US dollar, annual average, used to convert ODA figures.",
      "sql": "SELECT year, jpy_per_usd, source_id FROM fx ORDER BY year",
-     "fields": [("year", "integer", "Year."), ("jpy_per_usd", "number", "Yen per US dollar, annual average."),
+     "fields": [("year", "integer", "Calendar year of the rate."),
+                ("jpy_per_usd", "number", "Yen per US dollar, annual average."),
                 ("source_id", "string", "Source of the rate.")]},
 ]
 
@@ -371,8 +373,8 @@ def _resource(table: dict) -> dict:
 
 def _package(conn, resources: list[dict]) -> dict:
     meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-    sources = [{"title": cite.label(s["source"]), **({"path": s["source"]["url"]} if s["source"]["url"] else {})}
-               for s in cite.all_sources(conn)]
+    sources = [{"title": cite.label(s), **({"path": s["url"]} if s["url"] else {})}
+               for s in (item["source"] for item in cite.all_sources(conn))]
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "caj",

@@ -16,6 +16,8 @@ from pathlib import Path
 from caj import export
 
 FORMATS = ("svg", "png", "pdf")
+# the font matplotlib ships, so labels measure and render alike on every machine
+RC = {"font.family": "DejaVu Sans", "svg.hashsalt": "caj", "svg.fonttype": "path"}
 METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None},
             "pdf": {"Creator": None, "Producer": None, "CreationDate": None}}
 SCALE = {"unit": 1e-6, "thousand": 1e-3, "million": 1.0, "billion": 1e3, "trillion": 1e6}
@@ -51,8 +53,8 @@ def _matplotlib():
 
 def _cache_dir() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    for candidate in (base / "caj" / "matplotlib",
-                      Path(tempfile.gettempdir()) / f"caj-matplotlib-{os.getuid() if hasattr(os, 'getuid') else 0}"):
+    user = os.getuid() if hasattr(os, "getuid") else 0
+    for candidate in (base / "caj" / "matplotlib", Path(tempfile.gettempdir()) / f"caj-matplotlib-{user}"):
         try:
             candidate.mkdir(parents=True, exist_ok=True)
         except OSError:
@@ -67,8 +69,7 @@ def save(fig, path: Path) -> None:
     each time."""
     fmt = check_path(path)
     matplotlib = _matplotlib()
-    with matplotlib.rc_context({"svg.hashsalt": "caj", "svg.fonttype": "path"}), \
-            export.atomic_file(Path(path)) as tmp:
+    with matplotlib.rc_context(RC), export.atomic_file(Path(path)) as tmp:
         fig.savefig(tmp, format=fmt, metadata=METADATA[fmt], dpi=150)
 
 
@@ -136,7 +137,8 @@ def _text_width_in(text: str, size: float) -> float:
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextPath
 
-    return TextPath((0, 0), text, size=size, prop=FontProperties(family="DejaVu Sans")).get_extents().width / 72
+    path = TextPath((0, 0), text, size=size, prop=FontProperties(family="DejaVu Sans"))
+    return path.get_extents().width / 72  # points to inches
 
 
 def _pack(items: list[dict], per_year_in: float, x0: float, x1: float) -> dict[str, int]:
@@ -160,7 +162,11 @@ def _pack(items: list[dict], per_year_in: float, x0: float, x1: float) -> dict[s
 
 
 def timeline_figure(conn, rows: list[dict], by: str = "country", selection: str = ""):
-    _matplotlib()
+    with _matplotlib().rc_context(RC):
+        return _timeline_figure(conn, rows, by, selection)
+
+
+def _timeline_figure(conn, rows: list[dict], by: str, selection: str):
     from matplotlib.figure import Figure
 
     names = export.country_names(conn)
@@ -205,7 +211,8 @@ def _draw_lanes(ax, lanes, offset, counts, items, x0, x1, y) -> None:
         row = offset[item["lane"]] + item["row"]
         width = max(item["hi"] - item["lo"], 0.02)
         ax.barh(row, width, left=item["lo"], height=0.5, color=colour, alpha=0.35 if item["approx"] else 0.8,
-                hatch="////" if item["approx"] else None, edgecolor=colour, linewidth=0.6, zorder=2)
+                hatch="////" if item["approx"] else None, edgecolor=colour, linewidth=0.6, zorder=2,
+                gid="caj-bar")
         if width < 0.2:  # a day or a month: a dot where the bar is too thin to see
             ax.plot([item["lo"] + width / 2], [row], "o", color=colour, markersize=3, zorder=3)
         x, ha = (item["hi"], "right") if item["left"] else (item["lo"], "left")
@@ -251,7 +258,11 @@ def _bars(rows: list[dict], currency: str) -> tuple[list[dict], list[dict]]:
 
 
 def oda_figure(conn, rows: list[dict], currency: str = "USD", selection: str = ""):
-    _matplotlib()
+    with _matplotlib().rc_context(RC):
+        return _oda_figure(conn, rows, currency, selection)
+
+
+def _oda_figure(conn, rows: list[dict], currency: str, selection: str):
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
