@@ -62,11 +62,18 @@ def atomic_file(path: Path) -> Iterator[Path]:
         raise ExportError(f"folder {path.parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    _usual_mode(Path(tmp), 0o666)  # mkstemp makes it private; the export is an ordinary file
     try:
         yield Path(tmp)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _usual_mode(path: Path, mode: int) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(mode & ~umask)
 
 
 def write_text(path: Path | None, text: str, stream=None) -> None:
@@ -282,6 +289,7 @@ def datapackage(conn, out_dir: Path, progress: Progress = None) -> dict:
     _check_target(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    _usual_mode(tmp, 0o777)
     try:
         descriptor = _write_package(conn, tmp, progress)
         _swap_in(tmp, out_dir)

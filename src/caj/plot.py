@@ -126,7 +126,8 @@ def _items(rows: list[dict], names: dict[str, str], by: str) -> list[dict]:
     for r in rows:
         lo, hi = dates.bounds(r["date"])
         approx = r["date"].endswith(("~", "?", "%"))
-        label = f"{r['when'] or r['date']}  {r['title']}"
+        mark = "! " if r.get("disputed") else ""
+        label = f"{mark}{r['when'] or r['date']}  {r['title']}"
         items.append({"lo": _year(lo, False), "hi": _year(hi, True), "approx": approx,
                       "lane": export.lane(r, names, by),
                       "label": label if len(label) <= 64 else label[:63] + "…"})
@@ -193,7 +194,8 @@ def _timeline_figure(conn, rows: list[dict], by: str, selection: str):
              fontsize=12, weight="bold", va="center")
     fig.text(LEFT_IN / WIDTH_IN, 1 - 0.55 / height,
              f"one lane per {'country' if by == 'country' else 'kind of fact'}; bars span each "
-             "date's whole range (a year, a decade, an interval); hatched: approximate (c.)",
+             "date's whole range (a year, a decade, an interval); hatched: approximate (c.); "
+             "! the public record contradicts it (caj conflicts)",
              fontsize=8, color="0.3", va="center")
     fig.text(LEFT_IN / WIDTH_IN, 0.12 / height, caption, fontsize=7, color="0.25", va="bottom")
     return fig
