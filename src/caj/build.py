@@ -30,8 +30,9 @@ class BuildError(Exception):
     pass
 
 
-def build(ds: Dataset, out: Path) -> dict:
-    """Write `ds` to `out` atomically; return the build metadata."""
+def build(ds: Dataset, out: Path, progress=None) -> dict:
+    """Write `ds` to `out` atomically; return the build metadata. `progress(done, total)`, if
+    given, is told how many facts are written."""
     if ds.problems:
         raise BuildError(f"{len(ds.problems)} problem(s) in the data; run `caj validate`")
     out = Path(out)
@@ -40,7 +41,7 @@ def build(ds: Dataset, out: Path) -> dict:
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     _hold(fd)  # marks the file as in use until this process ends, however it ends
     try:
-        meta = write(ds, Path(tmp))
+        meta = write(ds, Path(tmp), progress)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -79,14 +80,14 @@ def _clear_abandoned(out: Path) -> None:
             os.close(fd)
 
 
-def write(ds: Dataset, path: Path) -> dict:
+def write(ds: Dataset, path: Path, progress=None) -> dict:
     path.unlink(missing_ok=True)
     db = sqlite_utils.Database(str(path))
     db.conn.execute("PRAGMA journal_mode=OFF")  # a temporary file: nothing to roll back into
     db.conn.execute("PRAGMA synchronous=OFF")
     with db.conn:
         _create_schema(db)
-        _insert(db, ds)
+        _insert(db, ds, progress)
     _finish(db)
     meta = _meta(ds)
     db["meta"].insert_all(({"key": k, "value": v} for k, v in meta.items()), pk="key")
@@ -209,7 +210,7 @@ def _finish(db: sqlite_utils.Database) -> None:
     db.conn.commit()
 
 
-def _insert(db: sqlite_utils.Database, ds: Dataset) -> None:
+def _insert(db: sqlite_utils.Database, ds: Dataset, progress=None) -> None:
     facts = sorted(ds.facts.values(), key=_order)
     counts = _source_counts(facts)
     db["sources"].insert_all(
@@ -222,7 +223,7 @@ def _insert(db: sqlite_utils.Database, ds: Dataset) -> None:
     if ds.fx:
         rows = ({"year": y, "jpy_per_usd": r, "source_id": "wb-wdi-fx"} for y, r in sorted(ds.fx.items()))
         db["fx"].insert_all(rows)
-    _insert_facts(db, ds, facts, cldr)
+    _insert_facts(db, ds, facts, cldr, progress)
     db["search_docs"].insert_all(entity_search_rows(ds, start=len(facts) + 1, cldr=cldr))
 
 
@@ -296,7 +297,7 @@ CHUNK = 20_000  # facts per flush: rows for a million facts never sit in memory 
 
 
 def _insert_facts(db: sqlite_utils.Database, ds: Dataset, facts: list[Fact],
-                  cldr: dict[str, list[str]] | None = None) -> None:
+                  cldr: dict[str, list[str]] | None = None, progress=None) -> None:
     for start in range(0, len(facts), CHUNK):
         tables: dict[str, list[dict]] = {}
         for seq, fact in enumerate(facts[start:start + CHUNK], start=start + 1):
@@ -304,6 +305,8 @@ def _insert_facts(db: sqlite_utils.Database, ds: Dataset, facts: list[Fact],
                 tables.setdefault(table, []).append(row)
         for table, rows in tables.items():
             db[table].insert_all(rows, batch_size=1000)
+        if progress:
+            progress(min(start + CHUNK, len(facts)), len(facts))
 
 
 def fact_rows(ds: Dataset, fact: Fact, seq: int,

@@ -126,6 +126,10 @@ TopicOpt = Annotated[Optional[str], typer.Option(
     "--topic", "-t", help="Topic: id, label or alias, with the topics beneath it (see `caj topics`).")]
 ActorOpt = Annotated[Optional[str], typer.Option(
     "--actor", "-a", help="Any entity involved (see `caj actors`).")]
+PlotOpt = Annotated[Optional[Path], typer.Option(
+    "--plot", metavar="FILE", help="Draw the rows to FILE.svg, .png or .pdf instead (needs caj[plot]).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")]
+LANES = ("country", "kind")
 
 
 def _version(value: bool) -> None:
@@ -179,6 +183,64 @@ def _out(conn, rows, fmt: str | None, view: render.View, empty: str) -> None:
         typer.echo(f"caj: {empty}", err=True)
 
 
+def _plot(kind: str, conn, rows: list[dict], path: Path, **options) -> None:
+    """Draw rows with matplotlib, imported only now; one line on stderr says where it went."""
+    if Path(path).suffix.lower() not in (".svg", ".png", ".pdf"):
+        raise UsageProblem(f"--plot {path}: give a file ending in .svg, .png or .pdf")
+    if not rows:  # an empty result is not a failure; it is said, and no file is written
+        typer.echo(f"caj: no rows match; nothing drawn, {path} not written", err=True)
+        return
+    from caj import export
+
+    try:
+        from caj import plot as plotting
+    except ImportError:
+        raise UsageProblem("--plot needs matplotlib: pip install 'caj[plot]'") from None
+    try:
+        getattr(plotting, kind)(conn, rows, path, **options)
+    except ImportError:
+        raise UsageProblem("--plot needs matplotlib: pip install 'caj[plot]'") from None
+    except (OSError, plotting.PlotError, export.ExportError) as exc:
+        raise RuntimeProblem(f"cannot draw {path}: {exc}") from None
+    typer.echo(f"wrote {path}: {len(rows)} rows", err=True)
+
+
+class RuntimeProblem(Exception):
+    """Work that could not be done (a file that cannot be written): exit 1."""
+
+
+class _Progress:
+    """A Rich progress bar on stderr, shown only on a terminal, without --quiet, and only once
+    the work has taken more than a moment."""
+
+    def __init__(self, label: str, quiet: bool):
+        import time
+
+        self.label, self.started, self.bar, self.task = label, time.monotonic(), None, None
+        self.live = not quiet and sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if not self.live or (self.bar is None and time.monotonic() - self.started < 0.5):
+            return
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True, console=Console(stderr=True))
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
 # --- lookups ---------------------------------------------------------------------------------
 
 
@@ -192,11 +254,14 @@ def timeline(
     with_undated: Annotated[bool, typer.Option(
         "--with-undated", help="Add statements the documents make without a date (dated as of "
         "the document, marked *).")] = False,
-    fmt: FormatOpt = None, db: DbOpt = None,
+    fmt: FormatOpt = None, db: DbOpt = None, plot: PlotOpt = None,
+    by: Annotated[str, typer.Option("--by", metavar="country|kind",
+                                    help="With --plot: one lane per country or per kind.")] = "country",
 ) -> None:
     """Dated facts in order, with their sources.
 
-    Examples: caj timeline --from 2004 --to 2010 · caj timeline --country kz --year 2024 --format json
+    Examples: caj timeline --from 2004 --to 2010 · caj timeline --country kz --year 2024 --format json ·
+    caj timeline --from 2000 --plot timeline.svg
     """
     date_from, date_to = _span(year_value, year_from, year_to)
     conn = connect(db)
@@ -205,6 +270,12 @@ def timeline(
         topic=_resolve(conn, "topic", topic), kind=pick("kind", kind, KINDS),
         source=_resolve(conn, "source", source), actor=_resolve(conn, "actor", actor),
         status=pick("status", status, STATUSES), with_undated=with_undated)
+    if plot is not None:
+        selection = {"from": date_from, "to": date_to, "country": country, "topic": topic,
+                     "kind": pick("kind", kind, KINDS), "source": source, "actor": actor,
+                     "status": pick("status", status, STATUSES)}
+        _plot("timeline", conn, list(rows), plot, by=pick("lane", by, LANES), selection=selection)
+        return
     hint = "" if with_undated else "; --with-undated adds statements the documents do not date"
     _out(conn, rows, fmt, views.TIMELINE, f"no facts match{hint}; `caj timeline` alone lists them all")
 
@@ -218,7 +289,7 @@ def oda(
     chart: Annotated[bool, typer.Option(
         "--chart", help="Draw the amounts as bars on the terminal, all in one currency "
         "(US$ unless --currency says otherwise).")] = False,
-    fmt: FormatOpt = None, db: DbOpt = None,
+    fmt: FormatOpt = None, db: DbOpt = None, plot: PlotOpt = None,
 ) -> None:
     """Japan's ODA figures as the sources state them, with what caj cannot vouch for.
 
@@ -230,9 +301,15 @@ def oda(
     if chart and fmt is not None and shape != "table":
         raise UsageProblem(f"--chart draws bars on a terminal; for the figures as {shape}, drop --chart")
     conn = connect(db)
+    if plot is not None:  # a picture is in one currency: dollars unless another is asked for
+        currency = currency or "USD"
     rows = queries.oda(conn, year_from=date_from, year_to=date_to,
                        country=_resolve(conn, "country", country),
                        currency=currency or ("USD" if chart else None))
+    if plot is not None:
+        selection = {"from": date_from, "to": date_to, "country": country}
+        _plot("oda", conn, rows, plot, currency=currency, selection=selection)
+        return
     if chart and rows and shape == "table":
         views.LABELS.update(queries.labels(conn))
         render.draw_bars(views.oda_bars(rows), views.caveat_notes(rows), sys.stdout)
@@ -402,6 +479,7 @@ def build(
         "--data", help="Data folder (default: the one shipped with caj).")] = None,
     out: Annotated[Optional[Path], typer.Option(
         "--out", "-o", help="Database to write (default: $CAJ_DB, else ./caj.db).")] = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Validate the records and build the SQLite database, atomically.
 
@@ -410,7 +488,88 @@ def build(
     from caj import curate
 
     target = out or Path(os.environ.get("CAJ_DB") or "caj.db")
-    typer.echo(curate.build_db(data, target), err=True)
+    with _Progress("building", quiet) as progress:
+        summary = curate.build_db(data, target, progress=progress)
+    if not quiet:
+        typer.echo(summary, err=True)
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+export_app = typer.Typer(
+    name="export", no_args_is_help=True, rich_markup_mode=None,
+    help="The whole database for other tools: TimelineJS, a Frictionless data package, CSL-JSON.")
+app.add_typer(export_app)
+OutOpt = Annotated[Optional[Path], typer.Option(
+    "--out", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")]
+
+
+def _export(what: str, write, target: Path | None, quiet: bool) -> None:
+    """Run one export, turn its failures into one line, and say what was written."""
+    from caj import export
+
+    try:
+        with _Progress(f"exporting {what}", quiet) as progress:
+            done = write(export, progress)
+    except (OSError, export.ExportError) as exc:
+        raise RuntimeProblem(f"cannot export {what}: {exc}") from None
+    if target is not None and not quiet:
+        typer.echo(f"wrote {target}: {done}", err=True)
+
+
+@export_app.command("timelinejs")
+def export_timelinejs(out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = None) -> None:
+    """The timeline as TimelineJS3 JSON: a title slide, one event per fact, grouped by country.
+
+    Examples: caj export timelinejs --out timeline.json · caj export timelinejs | jq '.events | length'
+    """
+    import json
+
+    conn = connect(db)
+
+    def write(export, progress):
+        data = export.timelinejs(conn, progress=progress)
+        export.write_text(out, json.dumps(data, ensure_ascii=False, indent=1) + "\n", sys.stdout)
+        return f"{len(data['events'])} events"
+
+    _export("timelinejs", write, out, quiet)
+
+
+@export_app.command("datapackage")
+def export_datapackage(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to write (new, empty, or a "
+                                                                  "previous export, replaced whole).")],
+    quiet: QuietOpt = False, db: DbOpt = None,
+) -> None:
+    """A Frictionless data package: one CSV per table and datapackage.json with types and keys.
+
+    Examples: caj export datapackage caj-data · frictionless validate caj-data/datapackage.json
+    """
+    conn = connect(db)
+
+    def write(export, progress):
+        descriptor = export.datapackage(conn, folder, progress=progress)
+        return f"{len(descriptor['resources'])} tables"
+
+    _export("datapackage", write, folder, quiet)
+
+
+@export_app.command("csl-json")
+def export_csl_json(out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = None) -> None:
+    """Every source as a CSL-JSON bibliography, for Zotero, pandoc and other reference managers.
+
+    Examples: caj export csl-json --out caj.json · pandoc --citeproc --bibliography caj.json
+    """
+    conn = connect(db)
+
+    def write(export, progress):
+        text = export.csl_json(conn)
+        export.write_text(out, text, sys.stdout)
+        return "every source"
+
+    _export("csl-json", write, out, quiet)
+
+
 
 
 def main() -> None:
@@ -432,7 +591,7 @@ def main() -> None:
         # Typer turns a broken pipe inside a command into exit 1 after wrapping stdout so the
         # final flush stays silent; the reader leaving early is not a failure of caj
         code = _quiet_pipe() if type(sys.stdout).__name__ == "PacifyFlushWrapper" else exc.code
-    except DatabaseError as exc:
+    except (DatabaseError, RuntimeProblem) as exc:
         code = _fail(str(exc), 1)
     except Exception as exc:
         code = _failure(exc)

@@ -39,13 +39,13 @@ def validate(given: Path | None) -> tuple[list[str], str]:
     return [], f"ok: {summarise(ds)}"
 
 
-def build_db(given: Path | None, out: Path) -> str:
+def build_db(given: Path | None, out: Path, progress=None) -> str:
     ds = load(data_dir(given))
     if ds.problems:
         shown = "\n".join(str(p) for p in ds.problems[:10])
         raise CurationError(f"{len(ds.problems)} problem(s) in the data, nothing written:\n{shown}")
     try:
-        build(ds, out)
+        build(ds, out, progress)
     except (OSError, BuildError) as exc:
         raise CurationError(f"cannot build {out}: {exc}") from None
     return f"wrote {out}: {summarise(ds)}"

@@ -1,0 +1,322 @@
+"""Exports, each checked by the tool that reads it: TimelineJS (its JSON format, and the library
+itself in headless Chromium), Frictionless (frictionless validate) and CSL processors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from helpers import invoke
+
+CI = os.environ.get("CI") == "true"
+SCHEMA = Path(__file__).with_name("timelinejs.schema.json")
+TIMELINEJS = Path(os.environ.get("CAJ_TIMELINEJS") or
+                  REPO / ".cache" / "npm" / "node_modules" / "@knight-lab" / "timelinejs")
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def need(module: str):
+    """Import a test-extra module; in CI its absence fails the test, elsewhere it skips it."""
+    if CI:
+        return __import__(module)
+    return pytest.importorskip(module, reason=f"{module} (test extra) is not installed")
+
+
+@pytest.fixture
+def timeline_json(tmp_path) -> dict:
+    out = tmp_path / "timeline.json"
+    result = invoke("export", "timelinejs", "--out", str(out))
+    assert result.code == 0, result.err
+    assert re.fullmatch(rf"wrote {re.escape(str(out))}: \d+ events\n", result.err)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+# --- TimelineJS --------------------------------------------------------------------------------
+
+
+def test_timelinejs_matches_the_documented_format(timeline_json):
+    jsonschema = need("jsonschema")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(timeline_json, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_timelinejs_schema_rejects_a_misspelt_key(timeline_json):
+    jsonschema = need("jsonschema")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    timeline_json["events"][0]["start_date"]["mnth"] = 8
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(timeline_json, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_one_event_per_fact_at_its_real_precision(timeline_json, conn):
+    from caj import queries
+
+    facts = list(queries.timeline(conn))
+    events = timeline_json["events"]
+    assert [e["unique_id"] for e in events] == [f["id"] for f in facts]
+    assert timeline_json["title"]["text"]["headline"]
+    for fact, event in zip(facts, events, strict=True):
+        start = fact["date"].split("/")[0].rstrip("~?%")
+        if re.fullmatch(r"\d{4}(-\d\d){0,2}", start):
+            parts = start.split("-")
+            assert list(event["start_date"].values()) == [int(p) for p in parts], fact["date"]
+        assert event["display_date"] == fact["when"]
+        if fact["date"].endswith("~"):
+            assert event["display_date"].startswith("c. ")
+        if "/" in fact["date"] or fact["date"].rstrip("~?%").endswith("X"):
+            assert "end_date" in event, fact["date"]
+        else:
+            assert "end_date" not in event, fact["date"]
+
+
+def test_timelinejs_decades_and_intervals():
+    from caj.export import tl_dates
+
+    assert tl_dates("199X") == ({"year": 1990}, {"year": 1999})
+    assert tl_dates("2006/2009") == ({"year": 2006}, {"year": 2009})
+    assert tl_dates("2024-10/2025") == ({"year": 2024, "month": 10}, {"year": 2025})
+    assert tl_dates("1991-08-29") == ({"year": 1991, "month": 8, "day": 29}, None)
+    assert tl_dates("2017~") == ({"year": 2017}, None)
+    assert tl_dates("../2022") == ({"year": 2022}, None)
+
+
+def test_timelinejs_groups_by_country_and_cites(timeline_json, conn):
+    from caj import cite, queries
+
+    groups = {e["group"] for e in timeline_json["events"]}
+    assert {"Kazakhstan", "Uzbekistan", "Central Asia"} <= groups
+    labels = {s["source"]["id"]: cite.label(s["source"]) for s in cite.all_sources(conn)}
+    for fact, event in zip(queries.timeline(conn), timeline_json["events"], strict=True):
+        text = event["text"]["text"]
+        for s in fact["sources"]:
+            assert labels[s["source"]].replace("'", "&#x27;").replace('"', "&quot;") in text
+
+
+def _timelinejs_page(tmp_path: Path, data: dict) -> Path:
+    dist = TIMELINEJS / "dist"
+    page = tmp_path / "index.html"
+    page.write_text(f"""<!doctype html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="{(dist / 'css' / 'timeline.css').as_uri()}">
+<script src="{(dist / 'js' / 'timeline.js').as_uri()}"></script></head>
+<body><div id="timeline-embed" style="width: 1200px; height: 700px"></div><script>
+window.loaded = false;
+const tl = new TL.Timeline("timeline-embed", {json.dumps(data)},
+  {{script_path: "{(dist / 'js').as_uri()}/", hash_bookmark: false}});
+tl.on("loaded", () => {{ window.loaded = true; }});
+</script></body></html>""", encoding="utf-8")
+    return page
+
+
+def test_timelinejs_renders_every_slide_without_errors(timeline_json, tmp_path):
+    """TimelineJS itself, in headless Chromium, builds one slide per event plus the title."""
+    sync_api = need("playwright.sync_api")
+    missing = [what for what, there in (
+        (f"TimelineJS ({TIMELINEJS}; `.ci/run` installs it with npm)", (TIMELINEJS / "dist").is_dir()),
+        (f"Chromium ({CHROMIUM})", CHROMIUM.exists())) if not there]
+    if missing:
+        if CI:
+            pytest.fail("missing: " + ", ".join(missing))
+        pytest.skip("missing: " + ", ".join(missing))
+    page_file = _timelinejs_page(tmp_path, timeline_json)
+    errors: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            # no network here: the theme's web fonts are answered empty rather than failing
+            page.route(re.compile(r"^https?://"), lambda route: route.fulfill(status=204, body=""))
+            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(page_file.as_uri())
+            page.wait_for_function("window.loaded === true", timeout=30_000)
+            slides = page.evaluate("document.querySelectorAll('.tl-slide').length")
+            markers = page.evaluate("document.querySelectorAll('.tl-timemarker').length")
+            groups = page.evaluate("[...document.querySelectorAll('.tl-timegroup-message')]"
+                                   ".map(e => e.textContent)")
+        finally:
+            browser.close()
+    assert errors == []
+    assert slides == len(timeline_json["events"]) + 1
+    assert markers == len(timeline_json["events"])
+    assert set(groups) == {e["group"] for e in timeline_json["events"]}
+
+
+# --- Frictionless data package ------------------------------------------------------------------
+
+
+@pytest.fixture
+def package(tmp_path) -> Path:
+    out = tmp_path / "pkg"
+    result = invoke("export", "datapackage", str(out))
+    assert result.code == 0, result.err
+    assert result.err == f"wrote {out}: 10 tables\n"
+    return out
+
+
+def test_datapackage_validates(package):
+    frictionless = need("frictionless")
+    report = frictionless.validate(str(package / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+
+
+def test_a_broken_copy_fails_validation(package, tmp_path):
+    frictionless = need("frictionless")
+    broken = tmp_path / "broken"
+    shutil.copytree(package, broken)
+    path = broken / "citations.csv"
+    text = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    text[1] = text[1].replace(text[1].split(",")[2], "no-such-source", 1)  # a dangling source id
+    path.write_text("".join(text), encoding="utf-8")
+    with (broken / "facts.csv").open("a", encoding="utf-8") as f:
+        f.write("extra,event,2004,2004,not-a-date,2004-12-31,year,stated,t,s,occurred,maybe,false,false\n")
+    report = frictionless.validate(str(broken / "datapackage.json"))
+    assert not report.valid
+    kinds = {e[0] for e in report.flatten(["type"])}
+    assert {"foreign-key", "type-error"} <= kinds, kinds
+
+
+def test_descriptor_describes_every_field(package):
+    d = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert d["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert d["licenses"] and d["sources"] and d["name"] == "caj"
+    names = {r["name"] for r in d["resources"]}
+    assert {"facts", "citations", "sources", "entities", "fact_entities", "fact_topics", "oda"} <= names
+    for r in d["resources"]:
+        assert r["schema"]["primaryKey"]
+        assert (package / r["path"]).exists()
+        for field in r["schema"]["fields"]:
+            assert field["type"] in ("string", "integer", "number", "boolean", "date"), field
+            assert len(field["description"]) > 5, field
+        with (package / r["path"]).open(encoding="utf-8", newline="") as f:
+            assert next(csv.reader(f)) == [x["name"] for x in r["schema"]["fields"]]
+    refs = {(r["name"], fk["reference"]["resource"]) for r in d["resources"]
+            for fk in r["schema"].get("foreignKeys", [])}
+    assert ("citations", "facts") in refs and ("citations", "sources") in refs
+
+
+def test_round_trip_gives_the_database_back(package, conn):
+    frictionless = need("frictionless")
+    pkg = frictionless.Package(str(package / "datapackage.json"))
+    for table, key, sql in (
+            ("facts", "id", "SELECT id FROM facts"), ("sources", "id", "SELECT id FROM sources"),
+            ("entities", "id", "SELECT id FROM entities"), ("oda", "id", "SELECT fact_id FROM oda"),
+            ("citations", None, "SELECT fact_id || ':' || n FROM citations"),
+            ("fact_topics", None, "SELECT fact_id || ':' || topic_id FROM fact_topics"),
+            ("fact_entities", None, "SELECT fact_id || ':' || entity_id || ':' || role FROM fact_entities")):
+        rows = pkg.get_resource(table).read_rows()
+        parts = ("fact_id", "n", "topic_id", "entity_id", "role")
+        ids = sorted(str(r[key]) if key else ":".join(str(r[k]) for k in r.field_names if k in parts)
+                     for r in rows)
+        assert ids == sorted(r[0] for r in conn.execute(sql)), table
+    facts = {r["id"]: r for r in pkg.get_resource("facts").read_rows()}
+    one = facts["oda-2016-uzbekistan"]
+    assert one["date"] == "2016" and one["corroborated"] in (True, False)
+    assert str(one["earliest"]) == "2016-01-01"
+
+
+def test_datapackage_replaces_a_previous_export_and_refuses_other_folders(package, tmp_path):
+    again = invoke("export", "datapackage", str(package), "--quiet")
+    assert again.code == 0 and again.err == ""
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "mine.txt").write_text("keep me")
+    result = invoke("export", "datapackage", str(other))
+    assert result.code == 1 and "not empty" in result.err and result.err.count("\n") == 1
+    assert (other / "mine.txt").read_text() == "keep me"
+
+
+def test_a_failed_export_leaves_nothing_behind(tmp_path, monkeypatch, package):
+    from caj import export
+
+    before = {p.name: p.read_bytes() for p in package.iterdir()}
+    calls = []
+
+    def fail_on_third(path, columns, rows):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        real(path, columns, rows)
+
+    real = export._write_csv
+    monkeypatch.setattr(export, "_write_csv", fail_on_third)
+    result = invoke("export", "datapackage", str(package))
+    assert result.code == 1 and "disk full" in result.err
+    assert {p.name: p.read_bytes() for p in package.iterdir()} == before
+    calls.clear()
+    fresh = invoke("export", "datapackage", str(tmp_path / "new"))
+    assert fresh.code == 1 and not (tmp_path / "new").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_failed_file_export_keeps_the_old_file(tmp_path):
+    from caj import export
+
+    target = tmp_path / "out.json"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), export.atomic_file(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("killed")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+# --- CSL-JSON and the command line ---------------------------------------------------------------
+
+
+def test_csl_json_export_has_every_source(tmp_path, conn):
+    out = tmp_path / "refs.json"
+    result = invoke("export", "csl-json", "--out", str(out))
+    assert result.code == 0, result.err
+    items = json.loads(out.read_text(encoding="utf-8"))
+    assert sorted(i["id"] for i in items) == sorted(r[0] for r in conn.execute("SELECT id FROM sources"))
+    piped = invoke("export", "csl-json")
+    assert json.loads(piped.out) == items and piped.err == ""
+
+
+def test_exports_to_stdout_when_no_file_is_given():
+    result = invoke("export", "timelinejs")
+    assert result.code == 0 and result.err == ""
+    assert json.loads(result.out)["events"]
+
+
+def test_quiet_build_says_nothing(tmp_path):
+    result = invoke("build", "--out", str(tmp_path / "x.db"), "--quiet")
+    assert result.code == 0 and result.err == "" and result.out == ""
+
+
+def test_progress_shows_on_a_terminal_only(monkeypatch):
+    from caj import cli
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    fake = Tty()
+    monkeypatch.setattr("sys.stderr", fake)
+    with cli._Progress("exporting", quiet=False) as progress:
+        progress.started -= 10  # as though the work had taken ten seconds already
+        progress(5, 10)
+    assert "exporting" in fake.getvalue()
+    quiet = Tty()
+    monkeypatch.setattr("sys.stderr", quiet)
+    with cli._Progress("exporting", quiet=True) as progress:
+        progress.started -= 10
+        progress(5, 10)
+    assert quiet.getvalue() == ""
+    piped = io.StringIO()
+    monkeypatch.setattr("sys.stderr", piped)
+    with cli._Progress("exporting", quiet=False) as progress:
+        progress.started -= 10
+        progress(5, 10)
+    assert piped.getvalue() == ""
