@@ -173,6 +173,13 @@ CREATE VIEW v_projects AS
 CREATE VIEW v_conflicts AS
   SELECT c.*, f.date AS fact_date, f.title, f.seq FROM citations c JOIN facts f ON f.id = c.fact_id
   WHERE c.fact_id IN (SELECT fact_id FROM citations WHERE stance IN ('contradicts', 'refines'));
+CREATE VIEW v_facts AS
+  SELECT f.id, f.date_display AS "when", f.date, CAST(substr(f.earliest, 1, 4) AS INTEGER) AS year,
+         f.kind, f.title, f.status, f.date_basis,
+         (SELECT json_group_array(entity_id) FROM fact_countries x WHERE x.fact_id = f.id) AS countries,
+         (SELECT json_group_array(topic_id) FROM fact_topics x WHERE x.fact_id = f.id) AS topics,
+         f.corroborated, f.disputed, f.refined, f.n_citations, f.summary, f.earliest, f.latest, f.seq
+  FROM facts f;
 """
 
 
