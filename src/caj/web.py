@@ -24,6 +24,7 @@ SETTINGS = {
     "default_page_size": 100,
     "facet_time_limit_ms": 200,
     "allow_download": True,      # the database is public and immutable
+    "truncate_cells_html": 160,  # long summaries end in an ellipsis; .json and .csv keep them
 }
 
 

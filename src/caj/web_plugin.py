@@ -259,11 +259,16 @@ ENTITY_TABLES = {"entities"}
 NOT_FACTS = {"sources", "topics", "entities", "fx", "meta", "names", "search_docs"}
 
 
+LISTS = {"countries", "topics", "japanese_partners", "local_partners", "funders", "sources"}
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    if column not in ("id", "fact_id") or table in NOT_FACTS or value in (None, ""):
-        return None
     if "fact" not in (datasette.metadata("queries", database=database) or {}):
+        return None
+    if column in LISTS and isinstance(value, str) and value.startswith("["):
+        return _items(value)
+    if column not in ("id", "fact_id") or table in NOT_FACTS or value in (None, ""):
         return None
     label = value.get("label") if isinstance(value, dict) else None
     ident = value.get("value") if isinstance(value, dict) else value
@@ -275,3 +280,13 @@ def render_cell(row, value, column, table, database, datasette):
         href = f"{base}/fact?id={quote(str(ident), safe='')}"
     text = f"{label} ({ident})" if label and label != ident else str(ident)
     return Markup(f'<a href="{escape(href)}">{escape(text)}</a>')
+
+
+def _items(value: str) -> str | None:
+    """A JSON list shown as its items (source ids for citations); the JSON stays in .json."""
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return None
+    shown = [i.get("source", "") if isinstance(i, dict) else str(i) for i in items]
+    return ", ".join(dict.fromkeys(shown)) or " "
