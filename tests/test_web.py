@@ -25,7 +25,6 @@ pytest.importorskip("datasette", reason="the web extra is not installed: pip ins
 
 from caj import fields, web  # noqa: E402
 
-
 # --- a server, started as a user starts it ----------------------------------------------------
 
 
@@ -39,25 +38,29 @@ def free_port() -> int:
 def served(db_path: Path):
     """`caj serve` on a free port of 127.0.0.1, until the block ends."""
     port = free_port()
-    # the server's output goes to a file: a pipe nobody reads would fill up and stall it
-    log = tempfile.TemporaryFile(mode="w+")
-    proc = subprocess.Popen([*caj_exe(), "serve", "--port", str(port), "--db", str(db_path)],
-                            env=env(), stdout=log, stderr=log, text=True)
     base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"caj serve exited: {log.read()}")
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-                break
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+    # the server's output goes to a file: a pipe nobody reads would fill up and stall it
+    with tempfile.TemporaryFile(mode="w+") as log:
+        proc = subprocess.Popen([*caj_exe(), "serve", "--port", str(port), "--db", str(db_path)],
+                                env=env(), stdout=log, stderr=log, text=True)
+        try:
+            wait_for(base, proc, log)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def wait_for(base: str, proc: subprocess.Popen, log) -> None:
+    for _ in range(200):
+        if proc.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"caj serve exited: {log.read()}")
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+            return
+        time.sleep(0.1)
+    raise RuntimeError("caj serve did not start")
 
 
 def get(base: str, path: str, **params) -> tuple[int, dict | list]:
@@ -123,7 +126,8 @@ def test_timeline_parity(server, params):
     assert [r["id"] for r in ask(server, "timeline", **params)] == cli_timeline(params)
 
 
-ODA = [({}, []), ({"year": "2016"}, ["--year", "2016"]), ({"country": "uz"}, ["--country", "uz"]),
+ODA = [({}, []), ({"year": "2016"}, ["--year", "2016"]),
+       ({"country": "uz"}, ["--country", "uz"]),
        ({"year": "2016", "currency": "USD"}, ["--year", "2016", "--currency", "USD"]),
        ({"country": "Kyrgyzstan", "currency": "jpy"}, ["--country", "Kyrgyzstan", "--currency", "JPY"])]
 
@@ -137,9 +141,11 @@ def test_oda_parity(server, params, args):
             (c["amount"], c.get("converted"), c.get("rate_jpy_per_usd"))
 
 
-PROJECTS = [({}, []), ({"country": "uz"}, ["--country", "uz"]), ({"sector": "nuclear"}, ["--sector", "nuclear"]),
+PROJECTS = [({}, []), ({"country": "uz"}, ["--country", "uz"]),
+            ({"sector": "nuclear"}, ["--sector", "nuclear"]),
             ({"status": "ongoing"}, ["--status", "ongoing"]),
-            ({"sector": "agriculture", "country": "Tajikistan"}, ["--sector", "agriculture", "--country", "Tajikistan"])]
+            ({"sector": "agriculture", "country": "Tajikistan"},
+             ["--sector", "agriculture", "--country", "Tajikistan"])]
 
 
 @pytest.mark.parametrize("params,args", PROJECTS, ids=lambda p: json.dumps(p))
@@ -246,7 +252,8 @@ HOSTILE = [
     ("select load_extension('/tmp/evil.so')", "not authorized"),
     ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
      "SQL query took too long"),
-    ("select * from facts a, facts b, facts c, facts d, facts e order by random()", "SQL query took too long"),
+    ("select * from facts a, facts b, facts c, facts d, facts e order by random()",
+     "SQL query took too long"),
     ("select caj_country('nowhere')", "user-defined function raised exception"),
     ("PRAGMA writable_schema = 1", "Statement must be a SELECT"),
 ]

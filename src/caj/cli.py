@@ -375,7 +375,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8001,
     open_browser: Annotated[bool, typer.Option("--open", help="Open it in a web browser.")] = False,
     metadata: Annotated[bool, typer.Option(
-        "--metadata", help="Print the Datasette metadata (JSON) and exit, e.g. for datasette package.")] = False,
+        "--metadata", help="Print the Datasette metadata (JSON) and exit (for datasette package).")] = False,
     db: DbOpt = None,
 ) -> None:
     """Browse and query the database on the web (Datasette, read-only). Needs caj[web].
