@@ -200,6 +200,32 @@ def test_months_and_days_narrow_the_range(server):
     assert month and set(day) <= set(month)
 
 
+FACT_RECORD = ["id", "kind", "date", "when", "title", "summary", "status", "date_basis", "countries",
+               "topics", "corroborated", "disputed", "refined"]
+VOCABULARY = {
+    "timeline": FACT_RECORD + ["sources"],
+    "oda": FACT_RECORD + ["year", "donor", "recipient", "amount", "currency", "scale", "measure",
+                          "year_basis", "flow_type", "value_stated", "converted", "converted_currency",
+                          "rate_jpy_per_usd", "rate_source", "sources"],
+    "projects": FACT_RECORD + ["sector", "japanese_partners", "local_partners", "funders", "finance",
+                               "capacity", "sources"],
+    "conflicts": ["id", "kind", "date", "when", "title", "document_says", "stance", "record_says", "note",
+                  "sources"],
+    "search": ["id", "kind", "record", "date", "when", "title", "match", "sources"],
+}
+
+
+@pytest.mark.parametrize("query", list(VOCABULARY))
+def test_canned_queries_speak_the_field_vocabulary(server, query):
+    status, body = get(server, f"/caj/{query}.json", q="rail")
+    assert body["columns"] == VOCABULARY[query]
+
+
+def test_oda_countries_is_the_recipient(server):
+    rows = ask(server, "oda", year="2016")
+    assert all(json.loads(r["countries"]) == [r["recipient"]] for r in rows)
+
+
 # --- malformed parameters: a clear error naming the parameter, never an empty answer ----------
 
 MALFORMED = [

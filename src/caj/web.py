@@ -34,11 +34,19 @@ class MissingExtra(Exception):
 
 # --- the command line's questions as canned queries -------------------------------------------
 
-FACT = """f.id, f.kind, f.date, f.date_display AS "when", f.title, f.summary, f.status,
-  f.date_basis,
-  (SELECT json_group_array(entity_id) FROM fact_countries x WHERE x.fact_id = f.id) AS countries,
+# every fact record's fields, in the vocabulary's order; `sources` comes last, after a kind's own
+COUNTRIES = "(SELECT json_group_array(entity_id) FROM fact_countries x WHERE x.fact_id = f.id)"
+
+
+def fact_fields(countries: str = COUNTRIES) -> str:
+    return f"""f.id, f.kind, f.date, f.date_display AS "when", f.title, f.summary, f.status,
+  f.date_basis, {countries} AS countries,
   (SELECT json_group_array(topic_id) FROM fact_topics x WHERE x.fact_id = f.id) AS topics,
-  f.corroborated, f.disputed, f.refined, f.sources_json AS sources"""
+  f.corroborated, f.disputed, f.refined"""
+
+
+FACT_FIELDS = fact_fields()
+FACT = FACT_FIELDS + ", f.sources_json AS sources"
 
 TIMELINE = f"""SELECT {FACT}
 FROM facts f
@@ -54,9 +62,9 @@ WHERE :_caj_timeline
        WHERE topic_id IN (SELECT value FROM json_each(caj_topics(:topic)))))
 ORDER BY f.earliest, f.latest, f.seq"""
 
-ODA = """SELECT o.fact_id AS id, f.kind, f.date, f.date_display AS "when", f.title, o.year, o.donor,
-  o.recipient, o.amount, o.currency, o.scale, o.measure, o.year_basis, o.flow_type, o.value_stated,
-  f.disputed,
+ODA = f"""SELECT {fact_fields("json_array(o.recipient)")},
+  o.year, o.donor, o.recipient, o.amount, o.currency, o.scale, o.measure, o.year_basis, o.flow_type,
+  o.value_stated,
   CASE WHEN caj_currency(:currency) IS NULL THEN NULL
        WHEN o.currency = caj_currency(:currency) THEN o.amount
        WHEN x.jpy_per_usd IS NULL THEN NULL
@@ -72,7 +80,7 @@ WHERE :_caj_oda
   AND (caj_country(:country) IS NULL OR o.recipient = caj_country(:country))
 ORDER BY o.year, o.recipient, f.seq"""
 
-PROJECTS = f"""SELECT {FACT.replace("f.sources_json AS sources", "")}
+PROJECTS = f"""SELECT {FACT_FIELDS},
   p.sector, caj_list(p.japanese_partners) AS japanese_partners,
   caj_list(p.local_partners) AS local_partners, caj_list(p.funders) AS funders,
   caj_money(p.finance_amount, p.finance_currency, p.finance_scale, p.finance_ceiling,
@@ -118,7 +126,7 @@ FROM hits h JOIN search_docs d ON d.rowid = h.rowid
   LEFT JOIN entities e ON d.doc_kind = 'entity' AND e.id = d.ref
 ORDER BY h.rank, h.rowid"""
 
-FACT_PAGE = f"""SELECT {FACT.replace(", f.sources_json AS sources", "")},
+FACT_PAGE = f"""SELECT {FACT_FIELDS},
   c.n, c.source_id AS source, s.title AS source_title, s.publisher, s.url AS source_url,
   c.locator, c.stance, c.value AS citation_value, c.date AS citation_date, c.note AS citation_note
 FROM facts f JOIN citations c ON c.fact_id = f.id JOIN sources s ON s.id = c.source_id
