@@ -21,7 +21,7 @@ import sqlite_utils
 from caj import SCHEMA_VERSION, __version__, dates
 from caj.load import Dataset
 from caj.models import SCALE_FACTOR, Fact
-from caj.text import APOSTROPHES, fold
+from caj.text import APOSTROPHES, fold, oda_caveats
 
 DOCUMENT_KINDS = {"analysis"}
 
@@ -132,7 +132,8 @@ CREATE TABLE oda (
   fact_id TEXT PRIMARY KEY REFERENCES facts(id), donor TEXT NOT NULL REFERENCES entities(id),
   recipient TEXT NOT NULL REFERENCES entities(id), year INTEGER NOT NULL,
   year_basis TEXT NOT NULL, amount REAL NOT NULL, currency TEXT NOT NULL, scale TEXT NOT NULL,
-  factor REAL NOT NULL, measure TEXT NOT NULL, flow_type TEXT, value_stated TEXT NOT NULL);
+  factor REAL NOT NULL, measure TEXT NOT NULL, flow_type TEXT, value_stated TEXT NOT NULL,
+  caveats TEXT NOT NULL);
 CREATE TABLE projects (
   fact_id TEXT PRIMARY KEY REFERENCES facts(id), name TEXT NOT NULL,
   country TEXT NOT NULL REFERENCES entities(id), sector TEXT NOT NULL REFERENCES topics(id),
@@ -176,6 +177,13 @@ CREATE VIEW v_conflicts AS
   SELECT c.*, f.date AS fact_date, f.date_basis, f.title, f.seq
   FROM citations c JOIN facts f ON f.id = c.fact_id
   WHERE c.fact_id IN (SELECT fact_id FROM citations WHERE stance IN ('contradicts', 'refines'));
+CREATE VIEW v_facts AS
+  SELECT f.id, f.date_display AS "when", f.date, CAST(substr(f.earliest, 1, 4) AS INTEGER) AS year,
+         f.kind, f.title, f.status, f.date_basis,
+         (SELECT json_group_array(entity_id) FROM fact_countries x WHERE x.fact_id = f.id) AS countries,
+         (SELECT json_group_array(topic_id) FROM fact_topics x WHERE x.fact_id = f.id) AS topics,
+         f.corroborated, f.disputed, f.refined, f.n_citations, f.summary, f.earliest, f.latest, f.seq
+  FROM facts f;
 """
 
 
@@ -370,8 +378,12 @@ def _countries(ds: Dataset, fact: Fact) -> list[str]:
 def _oda_row(fact: Fact) -> dict:
     o = fact.oda
     stated = next((c.value for c in fact.citations if c.value and c.stance == "states"), "")
+    caveats = oda_caveats(
+        value_stated=stated, currency=o.currency, year_basis=o.year_basis, measure=o.measure,
+        confirmed=any(c.stance == "supports" for c in fact.citations),
+        disputed=any(c.stance == "contradicts" for c in fact.citations))
     return {"fact_id": fact.id, **o.model_dump(), "factor": SCALE_FACTOR[o.scale],
-            "value_stated": stated}
+            "value_stated": stated, "caveats": json.dumps(caveats, ensure_ascii=False)}
 
 
 def _project_row(fact: Fact) -> dict:

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from caj import __version__, queries, render, views
-from caj.db import DatabaseError, connect
+from caj.db import DatabaseError, connect, locate
 
 app = typer.Typer(
     name="caj",
@@ -570,6 +570,31 @@ def export_csl_json(out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = Non
     _export("csl-json", write, out, quiet)
 
 
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8001,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open it in a web browser.")] = False,
+    metadata: Annotated[bool, typer.Option(
+        "--metadata", help="Print the Datasette metadata (JSON) and exit (for datasette package).")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Browse and query the database on the web (Datasette, read-only). Needs caj[web].
+
+    Examples: caj serve · caj serve --port 8080 --open · caj serve --metadata > metadata.json
+    """
+    from caj import web
+
+    connect(db).close()  # the same checks as every command: it exists and caj can read it
+    if metadata:
+        typer.echo(web.dump(locate(db)))
+        return
+    try:
+        web.serve(locate(db), host=host, port=port, open_browser=open_browser)
+    except web.MissingExtra as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 
-from caj.text import fold
+from caj.text import conversion_caveat, fold
 
 
 class NotFound(Exception):
@@ -209,62 +209,29 @@ def oda(conn, *, year=None, year_from=None, year_to=None, country=None, currency
     sql = (f"SELECT {FACT_COLUMNS}, o.* FROM oda o JOIN facts f ON f.id = o.fact_id {_where(where)} "
            "ORDER BY o.year, o.recipient, f.seq")
     rates = _rates(conn) if currency else {}
-    rows = conn.execute(sql, args).fetchall()
-    confirmed = _confirmed(conn, [r["id"] for r in rows])
-    return [_oda_row(r, currency, rates, r["id"] in confirmed) for r in rows]
+    return [_oda_row(r, currency, rates) for r in conn.execute(sql, args)]
 
 
 def _rates(conn) -> dict[int, float]:
     return {r[0]: r[1] for r in conn.execute("SELECT year, jpy_per_usd FROM fx")}
 
 
-def _confirmed(conn, fact_ids: list[str]) -> set[str]:
-    """Facts a public-record source supports."""
-    marks = ",".join("?" * len(fact_ids))
-    sql = f"SELECT fact_id FROM citations WHERE stance = 'supports' AND fact_id IN ({marks})"
-    return {r[0] for r in conn.execute(sql, fact_ids)}
-
-
 ODA_FIELDS = ("year", "donor", "recipient", "amount", "currency", "scale", "measure", "year_basis",
               "flow_type", "value_stated")
-CURRENCY_MARKS = re.compile(r"[¥$€£]|\b(?:yen|JPY|USD|US\s?dollars?|dollars?)\b", re.IGNORECASE)
 
 
-def _oda_row(r: sqlite3.Row, currency: str | None, rates: dict[int, float], confirmed: bool) -> dict:
+def _oda_row(r: sqlite3.Row, currency: str | None, rates: dict[int, float]) -> dict:
     row = fact_record(r)
     sources = row.pop("sources")
     row.update({k: r[k] for k in ODA_FIELDS})
-    row["caveats"] = oda_caveats(row, confirmed)
+    row["caveats"] = json.loads(r["caveats"])  # stored by the build (text.oda_caveats)
     if currency:
         row.update(convert(r["amount"], r["currency"], currency, rates.get(r["year"])))
-        row["caveats"] += _conversion_caveat(row)
+        if r["currency"] != currency:
+            rate = row["rate_jpy_per_usd"]
+            row["caveats"].append(conversion_caveat(r["year"], rate, row["rate_source"]))
     row["sources"] = sources
     return row
-
-
-def oda_caveats(row: dict, confirmed: bool) -> list[str]:
-    """What caj cannot vouch for in a figure, in words a reader can put in a footnote."""
-    out = []
-    if not confirmed:
-        out.append("not confirmed by a public-record source")
-    if row["disputed"]:
-        out.append("contradicted by a public-record source")
-    if not CURRENCY_MARKS.search(row["value_stated"] or ""):
-        out.append(f"currency not printed; read as {row['currency']}")
-    if row["year_basis"] == "unspecified":
-        out.append("calendar or fiscal year not stated")
-    if row["measure"] == "unspecified":
-        out.append("not stated whether disbursed or committed")
-    return out
-
-
-def _conversion_caveat(row: dict) -> list[str]:
-    if row["converted_currency"] == row["currency"]:
-        return []
-    if row["rate_jpy_per_usd"] is None:
-        return [f"no exchange rate for {row['year']}: not converted"]
-    return [f"converted at ¥{row['rate_jpy_per_usd']:.2f} per US$, the {row['year']} annual average "
-            f"({row['rate_source']})"]
 
 
 def convert(amount: float, have: str, want: str, rate: float | None) -> dict:
@@ -609,7 +576,7 @@ def _claim(c, own_date: str | None) -> str | None:
         return None
     said = c["value"] or (f"“{c['quote']}”" if c["quote"] else None)
     parts = [said, c["date"] or own_date]
-    return " · ".join(p for p in parts if p) + f" ({c['source_id']})"
+    return (" · ".join(p for p in parts if p) + f" ({c['source_id']})").lstrip()
 
 
 def labels(conn) -> dict[str, str]:

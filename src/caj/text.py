@@ -48,3 +48,30 @@ def _plain(core: str) -> str:
     if len(parts) == 2:
         return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
     return core
+
+
+CURRENCY_MARKS = re.compile(r"[¥$€£]|\b(?:yen|JPY|USD|US\s?dollars?|dollars?)\b", re.IGNORECASE)
+
+
+def oda_caveats(*, value_stated: str, currency: str, year_basis: str, measure: str,
+                confirmed: bool, disputed: bool) -> list[str]:
+    """What caj cannot vouch for in an ODA figure, in words a reader can put in a footnote. The
+    build stores them; the commands and the web view read them."""
+    out = []
+    if not confirmed:
+        out.append("not confirmed by a public-record source")
+    if disputed:
+        out.append("contradicted by a public-record source")
+    if not CURRENCY_MARKS.search(value_stated or ""):
+        out.append(f"currency not printed; read as {currency}")
+    if year_basis == "unspecified":
+        out.append("calendar or fiscal year not stated")
+    if measure == "unspecified":
+        out.append("not stated whether disbursed or committed")
+    return out
+
+
+def conversion_caveat(year: int, rate: float | None, source: str | None) -> str:
+    if rate is None:
+        return f"no exchange rate for {year}: not converted"
+    return f"converted at ¥{rate:.2f} per US$, the {year} annual average ({source})"
