@@ -4,6 +4,7 @@ itself in headless Chromium), Frictionless (frictionless validate) and CSL proce
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -28,7 +29,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def need(module: str):
     """Import a test-extra module; in CI its absence fails the test, elsewhere it skips it."""
     if CI:
-        return __import__(module)
+        return importlib.import_module(module)
     return pytest.importorskip(module, reason=f"{module} (test extra) is not installed")
 
 
