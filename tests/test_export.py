@@ -321,3 +321,16 @@ def test_progress_shows_on_a_terminal_only(monkeypatch):
         progress.started -= 10
         progress(5, 10)
     assert piped.getvalue() == ""
+
+
+def test_a_reader_leaving_early_ends_quietly(db_path):
+    import subprocess
+
+    from conftest import caj_exe, env
+
+    proc = subprocess.Popen([*caj_exe(), "export", "timelinejs"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env(CAJ_DB=str(db_path)))
+    assert proc.stdout.read(100).startswith(b'{"title"')
+    proc.stdout.close()  # as `| head -c 100` does
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0 and err == b""

@@ -473,6 +473,8 @@ def _export(what: str, write, target: Path | None, quiet: bool) -> None:
     try:
         with _Progress(f"exporting {what}", quiet) as progress:
             done = write(export, progress)
+    except BrokenPipeError:
+        raise  # the reader left (| head): main ends quietly
     except (OSError, export.ExportError) as exc:
         raise RuntimeProblem(f"cannot export {what}: {exc}") from None
     if target is not None and not quiet:
@@ -485,14 +487,10 @@ def export_timelinejs(out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = N
 
     Examples: caj export timelinejs --out timeline.json · caj export timelinejs | jq '.events | length'
     """
-    import json
-
     conn = connect(db)
 
     def write(export, progress):
-        data = export.timelinejs(conn, progress=progress)
-        export.write_text(out, json.dumps(data, ensure_ascii=False, indent=1) + "\n", sys.stdout)
-        return f"{len(data['events'])} events"
+        return f"{export.write_timelinejs(conn, out, sys.stdout, progress=progress)} events"
 
     _export("timelinejs", write, out, quiet)
 
