@@ -297,30 +297,21 @@ def test_quiet_build_says_nothing(tmp_path):
 
 
 def test_progress_shows_on_a_terminal_only(monkeypatch):
+    import time
+
     from caj import cli
 
     class Tty(io.StringIO):
         def isatty(self):
             return True
 
-    fake = Tty()
-    monkeypatch.setattr("sys.stderr", fake)
-    with cli._Progress("exporting", quiet=False) as progress:
-        progress.started -= 10  # as though the work had taken ten seconds already
-        progress(5, 10)
-    assert "exporting" in fake.getvalue()
-    quiet = Tty()
-    monkeypatch.setattr("sys.stderr", quiet)
-    with cli._Progress("exporting", quiet=True) as progress:
-        progress.started -= 10
-        progress(5, 10)
-    assert quiet.getvalue() == ""
-    piped = io.StringIO()
-    monkeypatch.setattr("sys.stderr", piped)
-    with cli._Progress("exporting", quiet=False) as progress:
-        progress.started -= 10
-        progress(5, 10)
-    assert piped.getvalue() == ""
+    monkeypatch.setattr(cli, "PROGRESS_AFTER", 0.01)  # as though the work were slow
+    for stream, quiet, shown in ((Tty(), False, True), (Tty(), True, False), (io.StringIO(), False, False)):
+        monkeypatch.setattr("sys.stderr", stream)
+        with cli._Progress("exporting", quiet=quiet) as progress:
+            progress(5, 10)
+            time.sleep(0.3)
+        assert ("exporting" in stream.getvalue()) is shown, (quiet, stream.getvalue())
 
 
 def test_a_reader_leaving_early_ends_quietly(db_path):
