@@ -4,6 +4,7 @@ itself in headless Chromium), Frictionless (frictionless validate) and CSL proce
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -28,7 +29,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def need(module: str):
     """Import a test-extra module; in CI its absence fails the test, elsewhere it skips it."""
     if CI:
-        return __import__(module)
+        return importlib.import_module(module)
     return pytest.importorskip(module, reason=f"{module} (test extra) is not installed")
 
 
@@ -296,27 +297,31 @@ def test_quiet_build_says_nothing(tmp_path):
 
 
 def test_progress_shows_on_a_terminal_only(monkeypatch):
+    import time
+
     from caj import cli
 
     class Tty(io.StringIO):
         def isatty(self):
             return True
 
-    fake = Tty()
-    monkeypatch.setattr("sys.stderr", fake)
-    with cli._Progress("exporting", quiet=False) as progress:
-        progress.started -= 10  # as though the work had taken ten seconds already
-        progress(5, 10)
-    assert "exporting" in fake.getvalue()
-    quiet = Tty()
-    monkeypatch.setattr("sys.stderr", quiet)
-    with cli._Progress("exporting", quiet=True) as progress:
-        progress.started -= 10
-        progress(5, 10)
-    assert quiet.getvalue() == ""
-    piped = io.StringIO()
-    monkeypatch.setattr("sys.stderr", piped)
-    with cli._Progress("exporting", quiet=False) as progress:
-        progress.started -= 10
-        progress(5, 10)
-    assert piped.getvalue() == ""
+    monkeypatch.setattr(cli, "PROGRESS_AFTER", 0.01)  # as though the work were slow
+    for stream, quiet, shown in ((Tty(), False, True), (Tty(), True, False), (io.StringIO(), False, False)):
+        monkeypatch.setattr("sys.stderr", stream)
+        with cli._Progress("exporting", quiet=quiet) as progress:
+            progress(5, 10)
+            time.sleep(0.3)
+        assert ("exporting" in stream.getvalue()) is shown, (quiet, stream.getvalue())
+
+
+def test_a_reader_leaving_early_ends_quietly(db_path):
+    import subprocess
+
+    from conftest import caj_exe, env
+
+    proc = subprocess.Popen([*caj_exe(), "export", "timelinejs"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env(CAJ_DB=str(db_path)))
+    assert proc.stdout.read(100).startswith(b'{"title"')
+    proc.stdout.close()  # as `| head -c 100` does
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0 and err == b""

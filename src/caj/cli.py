@@ -209,36 +209,50 @@ class RuntimeProblem(Exception):
     """Work that could not be done (a file that cannot be written): exit 1."""
 
 
+PROGRESS_AFTER = 0.5  # seconds of work before a progress bar is worth showing
+
+
 class _Progress:
-    """A Rich progress bar on stderr, shown only on a terminal, without --quiet, and only once
-    the work has taken more than a moment."""
+    """A Rich progress bar on stderr, only on a terminal and without --quiet, that appears once
+    the work has taken more than a moment: a pulse while the total is unknown (reading the
+    data), then done/total as the work reports it."""
 
     def __init__(self, label: str, quiet: bool):
-        import time
+        import threading
 
-        self.label, self.started, self.bar, self.task = label, time.monotonic(), None, None
+        self.label, self.done, self.total, self.bar, self.task = label, 0, None, None, None
         self.live = not quiet and sys.stderr.isatty()
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(PROGRESS_AFTER, self._show)
+        self.timer.daemon = True
 
-    def __call__(self, done: int, total: int) -> None:
-        import time
+    def _show(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress
 
-        if not self.live or (self.bar is None and time.monotonic() - self.started < 0.5):
-            return
-        if self.bar is None:
-            from rich.console import Console
-            from rich.progress import Progress
+        with self.lock:
+            if self.bar is None and self.live:
+                self.bar = Progress(transient=True, console=Console(stderr=True))
+                self.bar.start()
+                self.task = self.bar.add_task(self.label, total=self.total, completed=self.done)
 
-            self.bar = Progress(transient=True, console=Console(stderr=True))
-            self.bar.start()
-            self.task = self.bar.add_task(self.label, total=total)
-        self.bar.update(self.task, completed=done, total=total)
+    def __call__(self, done: int, total: int | None) -> None:
+        with self.lock:
+            self.done, self.total = done, total
+            if self.bar is not None:
+                self.bar.update(self.task, completed=done, total=total)
 
     def __enter__(self):
+        if self.live:
+            self.timer.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+        self.timer.cancel()
+        with self.lock:
+            self.live = False
+            if self.bar is not None:
+                self.bar.stop()
 
 
 # --- lookups ---------------------------------------------------------------------------------
@@ -511,6 +525,8 @@ def _export(what: str, write, target: Path | None, quiet: bool) -> None:
     try:
         with _Progress(f"exporting {what}", quiet) as progress:
             done = write(export, progress)
+    except BrokenPipeError:
+        raise  # the reader left (| head): main ends quietly
     except (OSError, export.ExportError) as exc:
         raise RuntimeProblem(f"cannot export {what}: {exc}") from None
     if target is not None and not quiet:
@@ -523,14 +539,10 @@ def export_timelinejs(out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = N
 
     Examples: caj export timelinejs --out timeline.json · caj export timelinejs | jq '.events | length'
     """
-    import json
-
     conn = connect(db)
 
     def write(export, progress):
-        data = export.timelinejs(conn, progress=progress)
-        export.write_text(out, json.dumps(data, ensure_ascii=False, indent=1) + "\n", sys.stdout)
-        return f"{len(data['events'])} events"
+        return f"{export.write_timelinejs(conn, out, sys.stdout, progress=progress)} events"
 
     _export("timelinejs", write, out, quiet)
 

@@ -33,7 +33,11 @@ class ExportError(Exception):
 
 
 def country_names(conn) -> dict[str, str]:
-    return {r["id"]: r.get("title") or r.get("name") for r in queries.entities(conn)}
+    """Entity id -> name; a plain lookup (the `countries` listing also counts facts, which a
+    million-fact database makes slow)."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(entities)")}
+    name = "name" if "name" in columns else "title"
+    return dict(conn.execute(f"SELECT id, {name} FROM entities").fetchall())
 
 
 def lane(fact: dict, names: dict[str, str], by: str = "country") -> str:
@@ -90,20 +94,44 @@ def write_text(path: Path | None, text: str, stream=None) -> None:
 
 def timelinejs(conn, progress: Progress = None) -> dict:
     """The timeline as TimelineJS3 JSON: a title slide, then one event per fact."""
+    return {"title": _tl_title(conn), "events": list(timelinejs_events(conn, progress))}
+
+
+def timelinejs_events(conn, progress: Progress = None) -> Iterator[dict]:
+    """One TimelineJS event per fact of the timeline, in its order, as they are read."""
     names = country_names(conn)
     sources = {s["source"]["id"]: s["source"] for s in cite.all_sources(conn)}
-    rows = list(queries.timeline(conn))
-    events = []
-    for n, fact in enumerate(rows, start=1):
-        events.append(_tl_event(fact, names, sources))
-        if progress and (n % 500 == 0 or n == len(rows)):
-            progress(n, len(rows))
-    return {"title": _tl_title(conn, rows), "events": events}
+    total = conn.execute("SELECT count(*) FROM facts").fetchone()[0]  # at most this many
+    n = 0
+    for n, fact in enumerate(queries.timeline(conn), start=1):
+        yield _tl_event(fact, names, sources)
+        if progress and n % 1000 == 0:
+            progress(n, total)
+    if progress:
+        progress(total, total)
 
 
-def _tl_title(conn, rows: list[dict]) -> dict:
+def write_timelinejs(conn, path: Path | None, stream, progress: Progress = None) -> int:
+    """The TimelineJS JSON to `path` (atomically) or `stream`, one event a line, never the whole
+    timeline in memory; returns the number of events."""
+    def write(out) -> int:
+        title = json.dumps(_tl_title(conn), ensure_ascii=False)
+        out.write(f'{{"title": {title},\n "events": [')
+        n = 0
+        for n, event in enumerate(timelinejs_events(conn, progress), start=1):
+            out.write(("\n  " if n == 1 else ",\n  ") + json.dumps(event, ensure_ascii=False))
+        out.write("\n]}\n")
+        return n
+
+    if path is None:
+        return write(stream)
+    with atomic_file(path) as tmp, tmp.open("w", encoding="utf-8") as out:
+        return write(out)
+
+
+def _tl_title(conn) -> dict:
     meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-    text = (f"<p>{len(rows)} facts on Japan's relations with Kazakhstan, Kyrgyzstan, Tajikistan, "
+    text = ("<p>Facts on Japan's relations with Kazakhstan, Kyrgyzstan, Tajikistan, "
             "Turkmenistan and Uzbekistan, each cited to its source and dated no more precisely than "
             "the source allows.</p>"
             f"<p>caj data {html.escape(meta.get('data_version', ''))}, built "
