@@ -287,7 +287,8 @@ def timeline(
     if plot is not None:
         selection = {"from": date_from, "to": date_to, "country": country, "topic": topic,
                      "kind": pick("kind", kind, KINDS), "source": source, "actor": actor,
-                     "status": pick("status", status, STATUSES)}
+                     "status": pick("status", status, STATUSES),
+                     "undated statements": "included" if with_undated else None}
         _plot("timeline", conn, list(rows), plot, by=pick("lane", by, LANES), selection=selection)
         return
     hint = "" if with_undated else "; --with-undated adds statements the documents do not date"
@@ -534,7 +535,11 @@ def _export(what: str, write, target: Path | None, quiet: bool) -> None:
 
 
 @export_app.command("timelinejs")
-def export_timelinejs(out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = None) -> None:
+def export_timelinejs(
+    out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = None,
+    with_undated: Annotated[bool, typer.Option(
+        "--with-undated", help="Add statements the documents make without a date.")] = False,
+) -> None:
     """The timeline as TimelineJS3 JSON: a title slide, one event per fact, grouped by country.
 
     Examples: caj export timelinejs --out timeline.json · caj export timelinejs | jq '.events | length'
@@ -542,7 +547,8 @@ def export_timelinejs(out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = N
     conn = connect(db)
 
     def write(export, progress):
-        return f"{export.write_timelinejs(conn, out, sys.stdout, progress=progress)} events"
+        n = export.write_timelinejs(conn, out, sys.stdout, progress=progress, with_undated=with_undated)
+        return f"{n} events"
 
     _export("timelinejs", write, out, quiet)
 

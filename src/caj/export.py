@@ -92,18 +92,19 @@ def write_text(path: Path | None, text: str, stream=None) -> None:
 # --- TimelineJS ---------------------------------------------------------------------------------
 
 
-def timelinejs(conn, progress: Progress = None) -> dict:
+def timelinejs(conn, progress: Progress = None, with_undated: bool = False) -> dict:
     """The timeline as TimelineJS3 JSON: a title slide, then one event per fact."""
-    return {"title": _tl_title(conn), "events": list(timelinejs_events(conn, progress))}
+    return {"title": _tl_title(conn),
+            "events": list(timelinejs_events(conn, progress, with_undated))}
 
 
-def timelinejs_events(conn, progress: Progress = None) -> Iterator[dict]:
+def timelinejs_events(conn, progress: Progress = None, with_undated: bool = False) -> Iterator[dict]:
     """One TimelineJS event per fact of the timeline, in its order, as they are read."""
     names = country_names(conn)
     sources = {s["source"]["id"]: s["source"] for s in cite.all_sources(conn)}
     total = conn.execute("SELECT count(*) FROM facts").fetchone()[0]  # at most this many
     n = 0
-    for n, fact in enumerate(queries.timeline(conn), start=1):
+    for n, fact in enumerate(queries.timeline(conn, with_undated=with_undated), start=1):
         yield _tl_event(fact, names, sources)
         if progress and n % 1000 == 0:
             progress(n, total)
@@ -111,14 +112,15 @@ def timelinejs_events(conn, progress: Progress = None) -> Iterator[dict]:
         progress(total, total)
 
 
-def write_timelinejs(conn, path: Path | None, stream, progress: Progress = None) -> int:
+def write_timelinejs(conn, path: Path | None, stream, progress: Progress = None,
+                     with_undated: bool = False) -> int:
     """The TimelineJS JSON to `path` (atomically) or `stream`, one event a line, never the whole
     timeline in memory; returns the number of events."""
     def write(out) -> int:
         title = json.dumps(_tl_title(conn), ensure_ascii=False)
         out.write(f'{{"title": {title},\n "events": [')
         n = 0
-        for n, event in enumerate(timelinejs_events(conn, progress), start=1):
+        for n, event in enumerate(timelinejs_events(conn, progress, with_undated), start=1):
             out.write(("\n  " if n == 1 else ",\n  ") + json.dumps(event, ensure_ascii=False))
         out.write("\n]}\n")
         return n
