@@ -28,9 +28,7 @@ class UsageProblem(Exception):
 
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
-KINDS = ("event", "oda", "project", "figure")
-STATUSES = ("occurred", "planned", "proposed", "signed", "cancelled", "ongoing", "expected")
-CURRENCIES = ("JPY", "USD")
+KINDS, STATUSES, CURRENCIES = queries.KINDS, queries.STATUSES, queries.CURRENCIES
 STYLES = ("text", "bibtex", "csl-json")
 
 
@@ -69,23 +67,14 @@ StatusOpt = Annotated[Optional[str], typer.Option(
     "--status", metavar="STATUS", help=f"Status of the fact: {', '.join(STATUSES)}.")]
 
 
-DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-
-
 def _date(value: str) -> str:
-    """YYYY, YYYY-MM or YYYY-MM-DD, checked to be a real date; anything else is a usage error."""
-    text = str(value).strip()
-    m = DATE.fullmatch(text)
-    if m:
-        import datetime
-
-        try:
-            datetime.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
-            return text
-        except ValueError:
-            pass
-    raise typer.BadParameter(
-        f"{value!r} is not a date; give YYYY, YYYY-MM or YYYY-MM-DD (or a decade: 1990s)")
+    """YYYY, YYYY-MM or YYYY-MM-DD (or a decade), checked to be a real date; anything else is a
+    usage error."""
+    try:
+        queries.date_span(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return str(value).strip()
 
 
 def year(value: str) -> int:
@@ -96,22 +85,8 @@ def year(value: str) -> int:
     return int(text)
 
 
-def _decade(value: str) -> int | None:
-    """'1990s', "1990's" or EDTF '199X' -> 1990; None when it is not a decade."""
-    m = re.fullmatch(r"(\d{3})(?:0'?s|[xX])", str(value).strip())
-    return int(m.group(1)) * 10 if m else None
-
-
-def date_start(value: str) -> str:
-    """For --from: a date, or a decade meaning its first year."""
-    start = _decade(value)
-    return str(start) if start is not None else _date(value)
-
-
-def date_end(value: str) -> str:
-    """For --to: a date, or a decade meaning its last year."""
-    start = _decade(value)
-    return str(start + 9) if start is not None else _date(value)
+# --from takes a date's (or decade's) first day, --to its last: queries.bound reads them so
+date_start = date_end = _date
 
 
 YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", parser=year, metavar="YYYY",

@@ -70,21 +70,42 @@ def suggest(rows: list[sqlite3.Row], key: str, n: int = 3) -> list[str]:
     return labels[:n]
 
 
-def bound(value, end: bool) -> str | None:
-    """The first (or last) ISO day of a year (int or 'YYYY'), 'YYYY-MM' or 'YYYY-MM-DD'."""
-    if value is None:
-        return None
-    text = str(value)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return text
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        if not end:
-            return f"{text}-01"
-        import calendar
+KINDS = ("event", "oda", "project", "figure")
+STATUSES = ("occurred", "planned", "proposed", "signed", "cancelled", "ongoing", "expected")
+CURRENCIES = ("JPY", "USD")
+DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+DECADE = re.compile(r"(\d{3})(?:0'?s|[xX])")
 
-        y, m = map(int, text.split("-"))
-        return f"{text}-{calendar.monthrange(y, m)[1]:02d}"
-    return f"{int(text):04d}-12-31" if end else f"{int(text):04d}-01-01"
+
+def date_span(value) -> tuple[str, str]:
+    """The first and last ISO day of YYYY, YYYY-MM, YYYY-MM-DD or a decade (1990s, 199X); a
+    ValueError for anything else. The one reading of a date the commands and the web share."""
+    import calendar
+
+    text = str(value).strip()
+    if m := DECADE.fullmatch(text):
+        start = int(m.group(1)) * 10
+        return f"{start:04d}-01-01", f"{start + 9:04d}-12-31"
+    m = DATE.fullmatch(text)
+    bad = ValueError(f"{value!r} is not a date; give YYYY, YYYY-MM, YYYY-MM-DD or a decade (1990s)")
+    if not m:
+        raise bad
+    y, mo, d = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
+    if m.group(2) and not 1 <= mo <= 12:
+        raise bad
+    if not m.group(2):
+        return f"{y:04d}-01-01", f"{y:04d}-12-31"
+    last = calendar.monthrange(y, mo)[1]
+    if not m.group(3):
+        return f"{y:04d}-{mo:02d}-01", f"{y:04d}-{mo:02d}-{last:02d}"
+    if not 1 <= d <= last:
+        raise bad
+    return text, text
+
+
+def bound(value, end: bool) -> str | None:
+    """The first (or last) ISO day `value` can mean; None for no value."""
+    return None if value is None else date_span(value)[1 if end else 0]
 
 
 # --- timeline ---------------------------------------------------------------------------------
@@ -199,10 +220,10 @@ def oda(conn, *, year=None, year_from=None, year_to=None, country=None, currency
     where, args = [], []
     if year is not None:
         year_from = year_to = year
-    for op, value in ((">=", year_from), ("<=", year_to)):
+    for op, value, end in ((">=", year_from, False), ("<=", year_to, True)):
         if value is not None:
             where.append(f"o.year {op} ?")
-            args.append(int(str(value)[:4]))
+            args.append(int(bound(value, end)[:4]))
     if country is not None:
         where.append("o.recipient = ?")
         args.append(country)

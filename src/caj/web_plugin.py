@@ -11,7 +11,6 @@ functions on the request's values first and fails with the function's own messag
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 import sqlite3
@@ -24,14 +23,10 @@ from markupsafe import Markup, escape
 
 from caj import queries
 
-KINDS = ("event", "oda", "project", "figure")
-STATUSES = ("occurred", "planned", "proposed", "signed", "cancelled", "ongoing", "expected")
-CURRENCIES = ("JPY", "USD")
+KINDS, STATUSES, CURRENCIES = queries.KINDS, queries.STATUSES, queries.CURRENCIES
 FLAGS = {"": 0, "0": 0, "1": 1, "no": 0, "yes": 1, "false": 0, "true": 1, "off": 0, "on": 1}
 DEFAULT_LIMIT = 20
 
-DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-DECADE = re.compile(r"(\d{3})(?:0'?s|[xX])")
 
 
 # --- values that need no database -------------------------------------------------------------
@@ -63,28 +58,8 @@ def year(value) -> int | None:
 
 
 def _span(value) -> tuple[str, str] | None:
-    """The first and last ISO day of YYYY, YYYY-MM, YYYY-MM-DD or a decade (1990s, 199X)."""
-    if _blank(value):
-        return None
-    text = str(value).strip()
-    if m := DECADE.fullmatch(text):
-        start = int(m.group(1)) * 10
-        return f"{start:04d}-01-01", f"{start + 9:04d}-12-31"
-    m = DATE.fullmatch(text)
-    bad = ValueError(f"{value!r} is not a date; give YYYY, YYYY-MM, YYYY-MM-DD or a decade (1990s)")
-    if not m:
-        raise bad
-    y, mo, d = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
-    if m.group(2) and not 1 <= mo <= 12:
-        raise bad
-    if not m.group(2):
-        return f"{y:04d}-01-01", f"{y:04d}-12-31"
-    last = calendar.monthrange(y, mo)[1]
-    if not m.group(3):
-        return f"{y:04d}-{mo:02d}-01", f"{y:04d}-{mo:02d}-{last:02d}"
-    if not 1 <= d <= last:
-        raise bad
-    return (text,) * 2
+    """The first and last ISO day of a date or decade, as the commands read it."""
+    return None if _blank(value) else queries.date_span(value)
 
 
 def date_from(value) -> str | None:
