@@ -146,3 +146,12 @@ def test_description_column_is_read_when_present(tmp_path, db_path):
         assert result.code == 0, result.err
         assert "[Commentary on Japan and Central Asia]" in result.out, style
         assert "“[" not in result.out and '"[' not in result.out.replace('"title": "[', ""), style
+
+
+def test_a_fact_citation_carries_its_quote(conn):
+    quote = conn.execute("SELECT quote FROM citations WHERE fact_id = 'enersok-jbic-loan-2023' "
+                         "AND source_id = 'idsa-2024'").fetchone()[0]
+    assert quote
+    for style in ("text", "bibtex", "csl-json"):
+        out = invoke("cite", "ENERSOK-JBIC-LOAN-2023", "--style", style).out
+        assert quote.replace("\\", "") in out.replace("\\", ""), style

@@ -26,15 +26,15 @@ def citations(conn: sqlite3.Connection, ref: str) -> list[dict]:
     if source is not None:
         return [{"source": _source(source), "locator": None, "stance": None, "fact": None}]
     rows = conn.execute(
-        "SELECT c.locator, c.stance, s.* FROM citations c "
+        "SELECT c.locator, c.stance, c.quote, s.* FROM citations c "
         "JOIN sources s ON s.id = c.source_id WHERE c.fact_id = ? ORDER BY c.n", (ref,)).fetchall()
     if not rows:
         ids = [r[0] for r in conn.execute("SELECT id FROM facts UNION SELECT id FROM sources")]
         import difflib
 
         raise NotFound("fact or source id", ref, difflib.get_close_matches(ref, ids, n=3, cutoff=0.5))
-    return [{"source": _source(r), "locator": r["locator"], "stance": r["stance"], "fact": ref}
-            for r in rows]
+    return [{"source": _source(r), "locator": r["locator"], "stance": r["stance"], "fact": ref,
+             "quote": r["quote"]} for r in rows]
 
 
 def all_sources(conn: sqlite3.Connection) -> list[dict]:
@@ -80,6 +80,8 @@ def as_text(item: dict) -> str:
         text += " " + _sentence(item["locator"])
     if item["stance"] and item["stance"] != "states":
         text += f" ({item['stance']} the claim)"
+    if item.get("quote"):
+        text += f" “{item['quote']}”"
     return text
 
 
@@ -125,7 +127,8 @@ def bib_fields(item: dict) -> dict[str, str]:
     stance = item["stance"] if item["stance"] not in (None, "states") else None
     fields = {"title": label(s), outlet: s["publisher"], "year": _year(s["date"]), "date": s["date"],
               "url": s["url"],
-              "note": "; ".join(p for p in (item["locator"], stance and f"{stance} the claim") if p)}
+              "note": "; ".join(p for p in (item["locator"], stance and f"{stance} the claim",
+                                            item.get("quote") and f"“{item['quote']}”") if p)}
     return {k: v for k, v in fields.items() if v}
 
 
@@ -162,8 +165,10 @@ def as_csl(item: dict, n: int) -> dict:
         out["URL"] = s["url"]
     if item["locator"]:
         out["locator"] = item["locator"]
-    if item["stance"] and item["stance"] != "states":
-        out["note"] = f"{item['stance']} the claim"
+    note = [item["stance"] and item["stance"] != "states" and f"{item['stance']} the claim",
+            item.get("quote") and f"“{item['quote']}”"]
+    if any(note):
+        out["note"] = "; ".join(n for n in note if n)
     return out
 
 
