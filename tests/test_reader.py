@@ -252,9 +252,16 @@ def test_bare_caj_lists_the_commands():
     assert "e.g. caj timeline" in result.out
 
 
-def test_a_value_in_the_wrong_place_gets_its_option():
-    result = invoke("projects", "uzbekistan")
-    assert result.code == 2 and "did you mean --country uzbekistan?" in result.err
+@pytest.mark.parametrize("args, hint", [
+    (("projects", "uzbekistan"), "did you mean --country uzbekistan?"),
+    (("projects", "nuclear"), "did you mean --sector nuclear?"),
+    (("timeline", "nuclear"), "did you mean --topic nuclear?"),
+    (("timeline", "jbic"), "did you mean --actor jbic?"),
+    (("countries", "kz"), "`caj countries -h` lists its options"),
+])
+def test_a_value_in_the_wrong_place_gets_its_option(args, hint):
+    result = invoke(*args)
+    assert result.code == 2 and hint in result.err and result.err.count("\n") == 1
 
 
 @pytest.mark.parametrize("args, hint", [

@@ -673,7 +673,12 @@ def overview() -> str:
     return "\n".join(lines)
 
 
-SLIP_OPTIONS = (("country", "--country"), ("sector", "--sector"), ("actor", "--partner"))
+# what a bare value may have meant, command by command: (what it resolves as, the option)
+SLIP_OPTIONS = {
+    "timeline": (("country", "--country"), ("topic", "--topic"), ("actor", "--actor")),
+    "projects": (("country", "--country"), ("sector", "--sector"), ("actor", "--partner")),
+    "oda": (("country", "--country"),),
+}
 
 
 def _slip_hint(argv: list[str], message: str) -> str:
@@ -682,12 +687,10 @@ def _slip_hint(argv: list[str], message: str) -> str:
         return ""
     m = re.search(r"\(([^()]+)\)$", message)
     value = m.group(1).split()[0] if m else argv[-1]
-    for what, option in SLIP_OPTIONS:
-        if what == "actor" and argv[1] != "projects":
-            option = "--actor"
+    for what, option in SLIP_OPTIONS.get(argv[1], ()):
         try:
             queries.resolve(connect(None), what, value)
         except Exception:
             continue
         return f"; did you mean {option} {value}?"
-    return "; options take a name, e.g. --country " + value
+    return f"; `caj {argv[1]} -h` lists its options"
