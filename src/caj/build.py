@@ -20,8 +20,8 @@ import sqlite_utils
 
 from caj import SCHEMA_VERSION, __version__, dates
 from caj.load import Dataset
-from caj.models import SCALE_FACTOR, Fact
-from caj.text import APOSTROPHES, fold, oda_caveats
+from caj.models import Fact
+from caj.text import APOSTROPHES, SCALE_FACTOR, fold, oda_caveats
 
 DOCUMENT_KINDS = {"analysis"}
 

@@ -253,16 +253,16 @@ def timeline(
     caj timeline --from 2000 --plot timeline.svg
     """
     date_from, date_to = _span(year_value, year_from, year_to)
+    kind, status = pick("kind", kind, KINDS), pick("status", status, STATUSES)
     conn = connect(db)
     rows = queries.timeline(
         conn, year_from=date_from, year_to=date_to, country=_resolve(conn, "country", country),
-        topic=_resolve(conn, "topic", topic), kind=pick("kind", kind, KINDS),
+        topic=_resolve(conn, "topic", topic), kind=kind,
         source=_resolve(conn, "source", source), actor=_resolve(conn, "actor", actor),
-        status=pick("status", status, STATUSES), with_undated=with_undated)
+        status=status, with_undated=with_undated)
     if plot is not None:
         selection = {"from": date_from, "to": date_to, "country": country, "topic": topic,
-                     "kind": pick("kind", kind, KINDS), "source": source, "actor": actor,
-                     "status": pick("status", status, STATUSES),
+                     "kind": kind, "source": source, "actor": actor, "status": status,
                      "undated statements": "included" if with_undated else None}
         _plot("timeline", conn, list(rows), plot, by=pick("lane", by, LANES), selection=selection)
         return

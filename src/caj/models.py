@@ -39,7 +39,6 @@ Edtf = Annotated[str, BeforeValidator(_as_text)]
 
 QUOTE_MAX = 240
 
-SCALE_FACTOR = {"unit": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
 class Record(BaseModel):

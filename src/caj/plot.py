@@ -14,13 +14,13 @@ import textwrap
 from pathlib import Path
 
 from caj import export
+from caj.text import SCALE_FACTOR
 
 FORMATS = ("svg", "png", "pdf")
 # the font matplotlib ships, so labels measure and render alike on every machine
 RC = {"font.family": "DejaVu Sans", "svg.hashsalt": "caj", "svg.fonttype": "path"}
 METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None},
             "pdf": {"Creator": None, "Producer": None, "CreationDate": None}}
-SCALE = {"unit": 1e-6, "thousand": 1e-3, "million": 1.0, "billion": 1e3, "trillion": 1e6}
 SYMBOL = {"USD": "US$", "JPY": "¥"}
 LANE_ORDER = ["Central Asia", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan",
               "Japan", "Other countries", "event", "oda", "project", "figure"]
@@ -252,10 +252,8 @@ def _bars(rows: list[dict], currency: str) -> tuple[list[dict], list[dict]]:
         if r.get("converted") is None:
             missing.append(r)
             continue
-        caveats = list(r.get("caveats") or [])
-        if r.get("disputed"):
-            caveats.append("contradicted by the public record")
-        bars.append({**r, "value": r["converted"] * SCALE[r["scale"]], "caveats": caveats})
+        millions = r["converted"] * SCALE_FACTOR[r["scale"]] / 1e6
+        bars.append({**r, "value": millions, "caveats": list(r.get("caveats") or [])})
     return bars, missing
 
 
@@ -319,11 +317,9 @@ def _num(value: float) -> str:
 
 def _caveat_lines(bars: list[dict]) -> list[str]:
     """Each caveat once, with the figures it applies to; the rate is stated above, not repeated."""
-    which: dict[str, list[str]] = {}
-    for b in bars:
-        for c in b["caveats"]:
-            if not c.startswith("converted at "):
-                which.setdefault(c, []).append(b["id"])
+    from caj.views import caveat_groups
+
+    which = caveat_groups(bars, lambda b: b["id"], skip=("converted at ", "no exchange rate"))
     return [f"† {c}: " + ("every figure" if len(ids) == len(bars) > 1 else ", ".join(ids)) + "."
             for c, ids in which.items()]
 

@@ -421,10 +421,6 @@ def _entity_card(conn, e: sqlite3.Row) -> dict:
 # --- search -----------------------------------------------------------------------------------
 
 
-def search(conn, text: str, limit: int = 50) -> list[dict]:
-    return search_hits(conn, text, limit)[0]
-
-
 def search_hits(conn, text: str, limit: int = 50) -> tuple[list[dict], int, str | None]:
     """(hits, how many matched in all, how they were found). FTS5 ranked by bm25 (titles weigh
     most); text that is not valid FTS syntax is searched as plain words; with no hit at all,

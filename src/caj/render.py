@@ -214,8 +214,10 @@ def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
     from rich.text import Text
 
     console = _console(out)
-    columns = [c for c in view.columns if any(_cell(c, row).strip() for row in rows)]
-    cells = [[_rich_cell(c, row, view) for c in columns] for row in rows]
+    drawn = [[_rich_cell(c, row, view) for c in view.columns] for row in rows]
+    keep = [i for i in range(len(view.columns)) if any(r[i].plain.strip() for r in drawn)]
+    columns = [view.columns[i] for i in keep]
+    cells = [[r[i] for i in keep] for r in drawn]
     footer = [Text(view.footer.get(c.key, "")) for c in columns]
     extra = [footer] if view.footer else []
     sections = _section_keys(rows, view)
@@ -352,10 +354,10 @@ def _card_field(console, label: str, text: str, label_w: int, dim_after_first: b
         style = "dim" if i and dim_after_first else None
         for part in _wrap(line, room):
             head = f"{label:<{label_w}} " if first else " " * indent
-            line = Text()
-            line.append(head, style="bold" if first else None)
-            line.append(part, style=style)
-            console.print(line, soft_wrap=True)
+            shown = Text()
+            shown.append(head, style="bold" if first else None)
+            shown.append(part, style=style)
+            console.print(shown, soft_wrap=True)
             first = False
 
 

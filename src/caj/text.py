@@ -19,6 +19,8 @@ def fold(name: str) -> str:
     return " ".join(re.sub(r"[^\w+]+", " ", text).split())
 
 
+SCALE_FACTOR = {"unit": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 

@@ -7,6 +7,7 @@ import sys
 
 from caj import formats, queries, render
 from caj.render import Col, View
+from caj.text import SCALE_FACTOR
 
 LEGEND = ("+ stated in both documents   ! contradicted by the record   ~ refined by it\n"
           "* undated in the document: dated as of the document itself")
@@ -39,10 +40,6 @@ def titled(key: str):
 
 def source_ids(value, row: dict) -> str:
     return "\n".join(dict.fromkeys(s["source"] for s in value or []))
-
-
-def named(value, row: dict) -> str:
-    return ", ".join(name(v) for v in value or [])
 
 
 def joined(value, row: dict) -> str:
@@ -127,12 +124,19 @@ def _oda_total(rows: list[dict], currency: str | None) -> tuple[dict, str]:
     return {"recipient": f"Total{flag}", key: queries.money(total, cur, r0["scale"])}, what
 
 
-def caveat_notes(rows: list[dict]) -> str:
-    """Each caveat once, with the rows it applies to: '† not confirmed ...: all rows'."""
+def caveat_groups(rows: list[dict], label, skip: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """Each caveat once, in first-seen order, with the labels of the rows it applies to."""
     which: dict[str, list[str]] = {}
     for r in rows:
         for c in r.get("caveats") or []:
-            which.setdefault(c, []).append(name(r["recipient"]) + f" {r['year']}")
+            if not (skip and c.startswith(skip)):
+                which.setdefault(c, []).append(label(r))
+    return which
+
+
+def caveat_notes(rows: list[dict]) -> str:
+    """Each caveat once, with the rows it applies to: '† not confirmed ...: all rows'."""
+    which = caveat_groups(rows, lambda r: f"{name(r['recipient'])} {r['year']}")
     lines = []
     for caveat, applies in which.items():
         scope = "all rows" if len(applies) == len(rows) > 1 else ", ".join(applies)
@@ -253,10 +257,6 @@ def oda_bars(rows: list[dict]) -> list[tuple[str, float, str, str]]:
             continue
         shown = queries.money(r["converted"], r["converted_currency"], r["scale"])
         mark = " †" if r.get("caveats") else ""
-        bars.append((f"{r['year']} {name(r['recipient'])}{mark}", r["converted"] * _factor(r["scale"]),
-                     shown, r["converted_currency"]))
+        value = r["converted"] * SCALE_FACTOR[r["scale"]]
+        bars.append((f"{r['year']} {name(r['recipient'])}{mark}", value, shown, r["converted_currency"]))
     return bars
-
-
-def _factor(scale: str) -> float:
-    return {"unit": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}[scale]
