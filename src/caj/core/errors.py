@@ -1,0 +1,54 @@
+"""Every failure caj reports, each carrying its exit code and its one-line message. `cli.main`
+turns any of them into `caj: MESSAGE` on stderr and that exit code, in one place."""
+
+from __future__ import annotations
+
+
+class CajError(Exception):
+    """A failure to tell the user in one line; `exit_code` says how the process ends."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = " ".join(str(message).split()) if "\n" not in str(message) else str(message)
+
+
+class UsageError(CajError):
+    """Bad input: an unknown name, a malformed value, a path that cannot be a target (exit 2)."""
+
+    exit_code = 2
+
+
+class NotFound(UsageError):
+    """A name, id or value the user gave matches nothing; carries the closest matches."""
+
+    def __init__(self, what: str, given: str, suggestions: list[str] | None = None) -> None:
+        self.what, self.given, self.suggestions = what, given, list(suggestions or [])
+        hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"unknown {what} {shown(given)}{hint}")
+
+
+class DatabaseError(CajError):
+    """The database is missing, unreadable, damaged, or of another schema (exit 1)."""
+
+
+class CurationError(CajError):
+    """The curated records do not validate, or the database cannot be built from them (exit 1)."""
+
+
+class WriteError(CajError):
+    """A file or folder that cannot be written, or that caj may not replace (exit 1)."""
+
+
+SHOWN_MAX = 60
+
+
+def shown(value: object) -> str:
+    """A value the user typed, quoted for an error line: bytes that are not text shown as \\xNN,
+    and cut to SHOWN_MAX characters, so an error stays one short line whatever was typed."""
+    text = str(value)
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if len(text) > SHOWN_MAX:
+        text = text[:SHOWN_MAX - 1] + "…"
+    return repr(text)
