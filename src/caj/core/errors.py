@@ -49,6 +49,7 @@ def shown(value: object) -> str:
     and cut to SHOWN_MAX characters, so an error stays one short line whatever was typed."""
     text = str(value)
     text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     if len(text) > SHOWN_MAX:
         text = text[:SHOWN_MAX - 1] + "…"
-    return repr(text)
+    return f"'{text}'"
