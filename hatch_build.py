@@ -3,6 +3,7 @@ sources), so an installed caj answers with no network and nothing to build on fi
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -14,8 +15,8 @@ class CajDatabaseHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict) -> None:
         root = Path(self.root)
         sys.path.insert(0, str(root / "src"))
-        from caj.build import build
-        from caj.load import load
+        from caj.building.database import build
+        from caj.building.load import load
 
         ds = load(root / "data")
         if ds.problems and version == "editable":
@@ -28,6 +29,17 @@ class CajDatabaseHook(BuildHookInterface):
         if version == "editable":
             build(ds, root / "src" / "caj" / "caj.db")
             return
-        out = Path(tempfile.mkdtemp(prefix="caj-wheel-")) / "caj.db"
-        build(ds, out)
+        self._tmp = Path(tempfile.mkdtemp(prefix="caj-wheel-"))
+        out = self._tmp / "caj.db"
+        try:
+            build(ds, out)
+        except BaseException:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            raise
         build_data["force_include"][str(out)] = "caj/caj.db"
+
+    def finalize(self, version: str, build_data: dict, artifact_path: str) -> None:
+        # the database is inside the wheel now: nothing of the build stays in the temporary folder
+        tmp = getattr(self, "_tmp", None)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)

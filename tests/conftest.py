@@ -16,14 +16,14 @@ DATA = REPO / "data"
 
 @pytest.fixture(scope="session")
 def dataset():
-    from caj.load import load
+    from caj.building.load import load
 
     return load(DATA)
 
 
 @pytest.fixture(scope="session")
 def db_path(tmp_path_factory, dataset) -> Path:
-    from caj.build import build
+    from caj.building.database import build
 
     assert not dataset.problems, "\n".join(map(str, dataset.problems))
     out = tmp_path_factory.mktemp("db") / "caj.db"
@@ -41,7 +41,7 @@ def _isolated(monkeypatch, db_path):
 
 @pytest.fixture
 def conn(db_path):
-    from caj.db import connect
+    from caj.reading.db import connect
 
     c = connect(db_path)
     yield c

@@ -6,8 +6,8 @@ import sqlite3
 import pytest
 import yaml
 
-from caj.build import BuildError, build
-from caj.load import load
+from caj.building.database import BuildError, build
+from caj.building.load import load
 from helpers import invoke
 
 
@@ -70,7 +70,7 @@ def test_invalid_data_writes_nothing_and_keeps_the_old_database(tmp_path, data_c
 
 
 def test_a_build_that_fails_midway_leaves_the_old_database(tmp_path, dataset, db_path, monkeypatch):
-    import caj.build as b
+    import caj.building.database as b
 
     out = tmp_path / "caj.db"
     out.write_bytes(db_path.read_bytes())
@@ -87,7 +87,10 @@ def test_a_build_that_fails_midway_leaves_the_old_database(tmp_path, dataset, db
 
 
 def test_build_command_writes_a_working_database(tmp_path):
-    out = tmp_path / "nested" / "new.db"
+    nested = invoke("build", "--out", str(tmp_path / "nested" / "new.db"))
+    assert nested.code == 2 and nested.err.count("\n") == 1 and "does not exist" in nested.err
+    assert not (tmp_path / "nested").exists()  # a missing folder is refused, never made
+    out = tmp_path / "new.db"
     result = invoke("build", "--out", str(out), "--data", str(__import__("conftest").DATA))
     assert result.code == 0, result.err
     assert result.err.startswith(f"wrote {out}: ")

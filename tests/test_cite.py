@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from caj import cite
+from caj.faces import cite
+from caj.reading import queries
 from helpers import invoke
 
 # the item keys the CSL data schema (citation-style-language/schema, csl-data.json) allows; a
@@ -45,7 +46,7 @@ UNDATED = {"id": "undated", "title": "Japan–Kazakhstan relations", "descriptio
 @pytest.fixture
 def items(conn):
     extra = [{"source": s, "locator": None, "stance": None, "fact": None} for s in (DESCRIBED, UNDATED)]
-    return cite.all_sources(conn) + extra
+    return queries.all_sources(conn) + extra
 
 
 def shown_title(s: dict) -> str:

@@ -79,7 +79,7 @@ def test_jsonl_and_tsv_and_markdown():
     md = invoke("oda", "--year", "2016", "--format", "markdown").out.splitlines()
     assert md[0].startswith("| Year |") and md[8] == "" and all(x.startswith("|") for x in md[:8])
     assert md[7].startswith("|  | Total †")
-    assert "† currency not printed; read as JPY" in md[-1]
+    assert "† currency not printed, read as JPY" in md[-1]
 
 
 def test_timeline_selects_by_overlap_in_date_order(conn):

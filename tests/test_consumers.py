@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from caj import render
+from caj.faces.terminal import render
 from conftest import caj_exe, env
 from helpers import invoke
 

@@ -1,6 +1,8 @@
 import pytest
 
-from caj import dates
+from caj.core import dates
+from caj.core.edtf import bounds
+from caj.core.display import display_date
 
 
 @pytest.mark.parametrize("edtf, lo, hi, shown, precision", [
@@ -14,12 +16,12 @@ from caj import dates
     ("../2022", "0001-01-01", "2022-12-31", "by 2022", "interval"),
 ])
 def test_edtf_bounds_and_reading(edtf, lo, hi, shown, precision):
-    assert dates.bounds(edtf) == (lo, hi)
-    assert dates.display(edtf) == shown
+    assert bounds(edtf) == (lo, hi)
+    assert display_date(edtf) == shown
     assert dates.precision(edtf) == precision
 
 
 @pytest.mark.parametrize("bad", ["2021-13", "2024-02-30", "soon", "", "20O4"])
 def test_not_edtf(bad):
     with pytest.raises(ValueError):
-        dates.bounds(bad)
+        bounds(bad)

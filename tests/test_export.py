@@ -61,7 +61,7 @@ def test_timelinejs_schema_rejects_a_misspelt_key(timeline_json):
 
 
 def test_one_event_per_fact_at_its_real_precision(timeline_json, conn):
-    from caj import queries
+    from caj.reading import queries
 
     facts = list(queries.timeline(conn))
     events = timeline_json["events"]
@@ -82,7 +82,7 @@ def test_one_event_per_fact_at_its_real_precision(timeline_json, conn):
 
 
 def test_timelinejs_decades_and_intervals():
-    from caj.export import tl_dates
+    from caj.faces.export import tl_dates
 
     assert tl_dates("199X") == ({"year": 1990}, {"year": 1999})
     assert tl_dates("2006/2009") == ({"year": 2006}, {"year": 2009})
@@ -93,11 +93,12 @@ def test_timelinejs_decades_and_intervals():
 
 
 def test_timelinejs_groups_by_country_and_cites(timeline_json, conn):
-    from caj import cite, queries
+    from caj.faces import cite
+    from caj.reading import queries
 
     groups = {e["group"] for e in timeline_json["events"]}
     assert {"Kazakhstan", "Uzbekistan", "Central Asia"} <= groups
-    labels = {s["source"]["id"]: cite.label(s["source"]) for s in cite.all_sources(conn)}
+    labels = {s["source"]["id"]: cite.label(s["source"]) for s in queries.all_sources(conn)}
     for fact, event in zip(queries.timeline(conn), timeline_json["events"], strict=True):
         text = event["text"]["text"]
         for s in fact["sources"]:
@@ -238,7 +239,7 @@ def test_datapackage_replaces_a_previous_export_and_refuses_other_folders(packag
 
 
 def test_a_failed_export_leaves_nothing_behind(tmp_path, monkeypatch, package):
-    from caj import export
+    from caj.faces import export
 
     before = {p.name: p.read_bytes() for p in package.iterdir()}
     calls = []
@@ -261,7 +262,7 @@ def test_a_failed_export_leaves_nothing_behind(tmp_path, monkeypatch, package):
 
 
 def test_a_failed_file_export_keeps_the_old_file(tmp_path):
-    from caj import export
+    from caj.faces import export
 
     target = tmp_path / "out.json"
     target.write_text("old")

@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from caj.models import Citation, Fact, numbers_in
+from caj.core.models import Citation, Fact, numbers_in
 
 BASE = {
     "id": "x-1", "kind": "event", "date": "2004", "title": "t", "summary": "s",
@@ -78,7 +78,7 @@ def test_an_event_or_a_project_may_carry_a_figure():
     ({}, False),
 ])
 def test_a_figure_is_a_value_or_a_range(figure, ok):
-    from caj.models import Figure
+    from caj.core.models import Figure
 
     data = {"quantity": "distance", "unit": "km", **figure}
     if ok:
@@ -89,7 +89,7 @@ def test_a_figure_is_a_value_or_a_range(figure, ok):
 
 
 def test_a_range_is_shown_as_one():
-    from caj.models import Figure
+    from caj.core.models import Figure
 
     assert Figure(quantity="d", low=50, high=70, unit="km").display() == "50–70 km"
 
@@ -99,7 +99,7 @@ def test_a_range_is_shown_as_one():
     ({}, False), ({"title": "T", "description": "D"}, False),
 ])
 def test_a_source_has_a_title_or_a_description(names, ok):
-    from caj.models import Source
+    from caj.core.models import Source
 
     data = {"id": "s", "publisher": "P", "kind": "press", "reliability": "r", **names}
     if ok:

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from caj.text import fold
+from caj.core.names import fold
 from helpers import invoke
 
 NAMES = {
@@ -37,7 +37,7 @@ def test_apostrophe_variants_fold_alike(name):
 
 @pytest.mark.parametrize("target, name", CASES)
 def test_every_country_option_resolves_the_name(conn, target, name):
-    from caj.queries import resolve
+    from caj.reading.queries import resolve
 
     assert resolve(conn, "country", name) == target
 

@@ -63,14 +63,15 @@ def _every_fact(conn) -> list[dict]:
     distinguishes them: those carry most of the approximate dates."""
     import inspect
 
-    from caj import queries
+    from caj.reading import queries
 
     wide = {"with_undated": True} if "with_undated" in inspect.signature(queries.timeline).parameters else {}
     return list(queries.timeline(conn, **wide))
 
 
 def _figure(conn, kind="timeline", **query):
-    from caj import plot, queries
+    from caj.faces import plot
+    from caj.reading import queries
 
     if kind == "timeline":
         by = query.pop("by", "country")
@@ -102,7 +103,7 @@ def test_labels_do_not_overlap(conn, query):
 
 
 def test_timeline_marks_approximate_dates_and_names_sources(conn):
-    from caj import plot
+    from caj.faces import plot
 
     rows = _every_fact(conn)
     fig = plot.timeline_figure(conn, rows, "country", "selection")
@@ -117,7 +118,7 @@ def test_timeline_marks_approximate_dates_and_names_sources(conn):
 
 
 def test_decades_and_intervals_are_spans(conn):
-    from caj import plot
+    from caj.faces import plot
 
     rows = _every_fact(conn)
     fig = plot.timeline_figure(conn, rows, "country", "")
@@ -134,13 +135,14 @@ def test_timeline_title_states_the_selection(tmp_path):
     out = tmp_path / "t.svg"
     result = invoke("timeline", "--from", "2000", "--to", "2009", "--country", "uz", "--plot", str(out))
     assert result.code == 0, result.err
-    from caj import plot
+    from caj.faces import plot
 
     assert plot.describe({"from": 2000, "to": 2009, "country": "uz"}) == "2000–2009 · country uz"
 
 
 def test_oda_states_rate_and_marks_caveats(conn):
-    from caj import plot, queries
+    from caj.faces import plot
+    from caj.reading import queries
 
     rows = queries.oda(conn, currency="USD")
     assert all(r["caveats"] for r in rows)  # the real figures all carry some

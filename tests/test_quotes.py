@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from caj.load import carries_date, quote_problems
-from caj.models import QUOTE_MAX, Fact, numbers_in
+from caj.building.load import carries_date, quote_problems
+from caj.core.models import QUOTE_MAX, Fact, numbers_in
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_DIRS = [REPO.parent / "shared" / "seeds", Path("/work/shared/seeds")]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from caj import formats
+from caj.core import vocab as formats
 from conftest import REPO
 from helpers import invoke
 from test_terminal import run_in_pty
@@ -87,7 +87,7 @@ def test_show_json_matches_its_schema(ref):
 
 def test_every_field_is_documented():
     doc = (REPO / "docs" / "formats.md").read_text(encoding="utf-8")
-    assert doc == formats.markdown(), "refresh with: python -m caj.formats docs"
+    assert doc == formats.markdown(), "refresh with: python -m caj.core.vocab docs"
     for name in formats.FIELDS:
         assert f"| `{name}` |" in doc, name
 
@@ -121,7 +121,7 @@ def test_tsv_is_real_tsv():
     n = header.count("\t")
     assert all(line.count("\t") == n for line in lines)
     assert '"' not in header and not any(line.startswith('"') for line in lines)
-    from caj import render
+    from caj.faces.terminal import render
 
     buf = io.StringIO()
     render._tsv([{"a": "x\ty\nz\\"}], buf, ["a"])
@@ -133,8 +133,8 @@ def test_tsv_is_real_tsv():
 
 def test_oda_records_carry_caveats():
     rows = {r["recipient"]: r for r in json.loads(invoke("oda", "--year", "2016", "--format", "json").out)}
-    assert "currency not printed; read as JPY" in rows["uzbekistan"]["caveats"]
-    assert "currency not printed; read as JPY" not in rows["kazakhstan"]["caveats"]
+    assert "currency not printed, read as JPY" in rows["uzbekistan"]["caveats"]
+    assert "currency not printed, read as JPY" not in rows["kazakhstan"]["caveats"]
     assert all("not confirmed by a public-record source" in r["caveats"] for r in rows.values())
     usd = json.loads(invoke("oda", "--year", "2016", "--currency", "USD", "--format", "json").out)
     assert any("converted at ¥108.79 per US$" in c for c in usd[0]["caveats"])
@@ -144,7 +144,7 @@ def test_oda_table_marks_caveats_and_says_what_the_total_adds(db_path):
     screen = run_in_pty("oda", "--year", "2016", columns=100, CAJ_DB=str(db_path), NO_COLOR="1")
     assert "Total †" in screen
     assert "Total: the sum of 5 disbursement figures for 2016" in screen
-    assert "† currency not printed; read as JPY: Uzbekistan 2016" in screen
+    assert "† currency not printed, read as JPY: Uzbekistan 2016" in screen
 
 
 def test_chart_is_in_one_currency_and_never_into_a_pipe(db_path):

@@ -4,7 +4,7 @@ import re
 
 import yaml
 
-from caj.load import load
+from caj.building.load import load
 from helpers import invoke
 
 PROBLEM = re.compile(r"^data/[\w/.-]+\.yaml:\d+: [\w-]+: [\w.-]+: .+$")

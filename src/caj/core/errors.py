@@ -46,10 +46,11 @@ SHOWN_MAX = 60
 
 def shown(value: object) -> str:
     """A value the user typed, quoted for an error line: bytes that are not text shown as \\xNN,
-    and cut to SHOWN_MAX characters, so an error stays one short line whatever was typed."""
+    and cut in the middle to SHOWN_MAX characters, so an error stays one short line whatever was typed."""
     text = str(value)
     text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    if len(text) > SHOWN_MAX:
-        text = text[:SHOWN_MAX - 1] + "…"
+    if len(text) > SHOWN_MAX:  # both ends stay: a long path keeps its file name
+        half = (SHOWN_MAX - 1) // 2
+        text = text[:half] + "…" + text[-half:]
     return f"'{text}'"

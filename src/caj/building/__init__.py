@@ -1,0 +1,49 @@
+"""Building: read data/*.yaml into models, validate the records across each other, and build the
+SQLite database. Imported only by `caj validate` and `caj build` (and the wheel's build hook), so
+pydantic, YAML, edtf, Babel and sqlite-utils stay off the lookup path."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from caj.building.database import BuildError, build
+from caj.building.load import Dataset, load
+from caj.core.errors import CurationError
+
+PACKAGED = Path(__file__).resolve().parent.parent / "_data"
+CHECKOUT = Path(__file__).resolve().parents[3] / "data"
+
+
+def data_dir(given: Path | None) -> Path:
+    """--data, else the data shipped in the wheel, else the checkout's data/ (editable install)."""
+    if given is not None:
+        return given
+    return PACKAGED if PACKAGED.is_dir() else CHECKOUT
+
+
+def summarise(ds: Dataset) -> str:
+    kinds = Counter(f.kind for f in ds.facts.values())
+    per_kind = ", ".join(f"{k} {kinds[k]}" for k in sorted(kinds))
+    cites = sum(len(f.citations) for f in ds.facts.values())
+    return (f"{len(ds.facts)} facts ({per_kind}), {cites} citations, {len(ds.entities)} entities, "
+            f"{len(ds.sources)} sources, {len(ds.topics)} topics")
+
+
+def validate(given: Path | None) -> tuple[list[str], str]:
+    ds = load(data_dir(given))
+    if ds.problems:
+        return [str(p) for p in ds.problems], f"caj: {len(ds.problems)} problem(s) in {ds.root}"
+    return [], f"ok: {summarise(ds)}"
+
+
+def build_db(given: Path | None, out: Path, progress=None) -> str:
+    ds = load(data_dir(given))
+    if ds.problems:
+        shown = "\n".join(str(p) for p in ds.problems[:10])
+        raise CurationError(f"{len(ds.problems)} problem(s) in the data, nothing written:\n{shown}")
+    try:
+        build(ds, out, progress)
+    except OSError as exc:
+        raise CurationError(f"cannot build {out}: {exc.strerror or exc}") from None
+    return f"wrote {out}: {summarise(ds)}"

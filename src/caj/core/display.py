@@ -1,0 +1,157 @@
+"""How caj says things to a reader, in every face: numbers, money, dates as written, the marks on a
+fact, the wording of caveats, a source's label, a fact's lane. Stdlib only; no face has its own."""
+
+from __future__ import annotations
+
+import re
+
+SCALE_FACTOR = {"unit": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+SYMBOL = {"USD": "US$", "JPY": "¥"}
+
+
+# --- numbers and money ------------------------------------------------------------------------
+
+
+def num(value: float, places: int = 2) -> str:
+    """1600 -> '1,600'; 0.57 -> '0.57'; 7.5 -> '7.5': no trailing zeros, thousands separated."""
+    return f"{value:,.{places}f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+
+
+def money(amount, currency, scale, ceiling=False, instrument=None, places: int | None = None) -> str:
+    """'up to US$400 million (loan)'; `places` fixes the decimals, so amounts side by side align."""
+    if amount is None:
+        return ""
+    figure = f"{amount:,.{places}f}" if places is not None else num(amount)
+    text = f"{SYMBOL.get(currency, (currency or '') + ' ')}{figure}"
+    text += "" if scale in (None, "unit") else f" {scale}"
+    if ceiling:
+        text = f"up to {text}"
+    return f"{text} ({instrument})" if instrument else text
+
+
+def places(amounts) -> int:
+    """The decimals that show every amount of a column exactly (at most 2), so they align."""
+    return max([0, *(len(num(a).partition(".")[2]) for a in amounts if a is not None)])
+
+
+def capacity(value, unit) -> str | None:
+    return f"{num(value)} {unit}" if value else None
+
+
+# --- dates as written -------------------------------------------------------------------------
+
+
+def display_date(value: str | None) -> str | None:
+    """An EDTF date as a reader says it, claiming no more precision than it has:
+    '1997~' -> 'c. 1997', '199X' -> '1990s', '2024-08' -> 'Aug 2024', '2006/2009' -> '2006–2009'."""
+    if not value:
+        return None
+    if "/" in value:
+        start, end = value.split("/", 1)
+        if start in ("", ".."):
+            return f"by {display_date(end)}"
+        if end in ("", ".."):
+            return f"from {display_date(start)}"
+        return f"{display_date(start)}–{display_date(end)}"
+    qual = value[-1] if value[-1] in "~?%" else ""
+    text = _plain(value.rstrip("~?%"))
+    return {"~": f"c. {text}", "?": f"{text}?", "%": f"c. {text}?"}.get(qual, text)
+
+
+def _plain(core: str) -> str:
+    if re.fullmatch(r"\d{3}X", core):
+        return f"{core[:3]}0s"
+    if re.fullmatch(r"\d{2}XX", core):
+        return f"{core[:2]}00s"
+    parts = core.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return core
+
+
+# --- marks and caveats ------------------------------------------------------------------------
+
+MARKS = (("corroborated", "+", "stated in both documents"), ("disputed", "!", "contradicted by the record"),
+         ("refined", "~", "refined by the record"))
+UNDATED = ("*", "undated in the document: dated as of the document itself")
+CAVEATED = "†"
+LEGEND = ("+ stated in both documents   ! contradicted by the record   ~ refined by it\n"
+          "* undated in the document: dated as of the document itself")
+
+
+def marks(row: dict) -> str:
+    """The marks a fact carries, in legend order: '+', '!~', '*', '†'."""
+    out = "".join(mark for key, mark, _ in MARKS if row.get(key))
+    out += UNDATED[0] if row.get("date_basis") == "source" else ""
+    return out + (CAVEATED if row.get("caveats") else "")
+
+
+CURRENCY_MARKS = re.compile(r"[¥$€£]|\b(?:yen|JPY|USD|US\s?dollars?|dollars?)\b", re.IGNORECASE)
+
+
+def oda_caveats(*, value_stated: str, currency: str, year_basis: str, measure: str,
+                confirmed: bool, disputed: bool) -> list[str]:
+    """What caj cannot vouch for in an ODA figure, in words a reader can put in a footnote. The
+    build stores them; every face reads them."""
+    out = []
+    if not confirmed:
+        out.append("not confirmed by a public-record source")
+    if disputed:
+        out.append("contradicted by a public-record source")
+    if not CURRENCY_MARKS.search(value_stated or ""):
+        out.append(f"currency not printed, read as {currency}")
+    if year_basis == "unspecified":
+        out.append("calendar or fiscal year not stated")
+    if measure == "unspecified":
+        out.append("not stated whether disbursed or committed")
+    return out
+
+
+def conversion_caveat(year: int, rate: float | None, source: str | None) -> str:
+    if rate is None:
+        return f"no exchange rate for {year}: not converted"
+    return f"converted at ¥{rate:.2f} per US$, the {year} annual average ({source})"
+
+
+def caveat_groups(rows: list[dict], label, skip: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """Each caveat once, in first-seen order, with the labels of the rows it applies to."""
+    which: dict[str, list[str]] = {}
+    for r in rows:
+        for c in r.get("caveats") or []:
+            if not (skip and c.startswith(skip)):
+                which.setdefault(c, []).append(label(r))
+    return which
+
+
+# --- sources and lanes ------------------------------------------------------------------------
+
+UNCHECKED = "not checked against a copy"
+
+
+def source_label(s: dict) -> str:
+    """A source's real title as it is; a supplied description in [square brackets], never quoted."""
+    if s.get("title"):
+        return s["title"]
+    return f"[{s['description']}]" if s.get("description") else f"[{s.get('id', '')}]"
+
+
+FOCUS = ("kazakhstan", "kyrgyzstan", "tajikistan", "turkmenistan", "uzbekistan")
+
+
+def lane(fact: dict, names: dict[str, str], by: str = "country") -> str:
+    """The lane (TimelineJS group, picture row) a fact belongs in: its Central Asian country when it
+    has exactly one, Central Asia when it concerns several or the region, else Japan or Other."""
+    if by == "kind":
+        return fact["kind"]
+    countries = fact.get("countries") or []
+    focus = [c for c in countries if c in FOCUS]
+    if len(focus) == 1:
+        return names.get(focus[0], focus[0])
+    if focus or "central-asia" in countries:
+        return names.get("central-asia", "Central Asia")
+    if "japan" in countries:
+        return names.get("japan", "Japan")
+    return "Other countries"

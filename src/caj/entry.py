@@ -1,0 +1,182 @@
+"""The edge of the process: the streams, the arguments, and every failure turned into one line on
+stderr and an exit code, in one place. `cli.main` hands its app here."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import sys
+
+# Typer 0.28 carries its own copy of Click: its usage errors are typer.TyperException (with an
+# exit code and a message), never a separately installed click's
+from typer import Abort, BadParameter
+from typer import TyperException as ClickException
+
+from caj.core.errors import CajError, UsageError, shown
+
+INTERRUPTED = 130
+
+
+def run(app, overview) -> int:
+    """Run `app` on sys.argv; return the exit code. Never a traceback, unless CAJ_DEBUG is set."""
+    _steady_stderr()
+    if sys.stdout is None:  # started with stdout closed (`caj timeline >&-`)
+        return _fail("standard output is closed; nothing written", 1)
+    try:
+        _check_arguments(sys.argv[1:])
+        if len(sys.argv) == 1:
+            sys.stdout.write(overview())
+            return _flushed(0)
+        stdout = sys.stdout
+        with _only_the_command_asked_for(app, sys.argv):
+            try:
+                code = app(standalone_mode=False)
+            except SystemExit as exc:
+                # Typer turns a broken pipe into exit 1 after swapping stdout for a wrapper that
+                # keeps the final flush quiet; the reader leaving early (`| head`) is no failure
+                return _quiet_pipe() if sys.stdout is not stdout else _exit_code(exc)
+        return _flushed(code if isinstance(code, int) else 0)
+    except BaseException as exc:  # noqa: BLE001: every failure ends as one line, here
+        return _failure(exc)
+
+
+def _exit_code(exc: SystemExit) -> int:
+    return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+
+
+def _failure(exc: BaseException) -> int:
+    """The one place an exception becomes a line and an exit code."""
+    if isinstance(exc, SystemExit):
+        return _exit_code(exc)
+    if isinstance(exc, BrokenPipeError):
+        return _quiet_pipe()
+    if isinstance(exc, CajError):
+        return _fail(exc.message, exc.exit_code)
+    if isinstance(exc, ClickException):
+        return _fail(click_message(exc), exc.exit_code)
+    if isinstance(exc, (KeyboardInterrupt, Abort)):
+        return _fail("interrupted", INTERRUPTED)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EBADF, errno.EIO):
+        return _fail(f"cannot write the output: {os.strerror(exc.errno).lower()}", 1)
+    if os.environ.get("CAJ_DEBUG"):
+        raise exc
+    return _fail(f"internal error: {type(exc).__name__}: {shown(exc)}", 1)
+
+
+def _flushed(code: int) -> int:
+    """Flush stdout now, so a reader that left or a full disk is caught here, not at exit."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _quiet_pipe()
+    except OSError as exc:
+        return _failure(exc)
+    return code
+
+
+def _fail(message: str, code: int) -> int:
+    with contextlib.suppress(BrokenPipeError, OSError, ValueError, AttributeError):
+        sys.stdout.flush()
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"caj: {message}", file=sys.stderr, flush=True)
+    return code
+
+
+def _quiet_pipe() -> int:
+    # the reader went away: point stdout at devnull so the exit flush stays silent
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+def _steady_stderr() -> None:
+    """A closed stderr swallows messages instead of crashing; one that cannot encode UTF-8
+    escapes what it cannot show."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115: lives as long as the process
+    elif hasattr(sys.stderr, "reconfigure"):
+        sys.stderr.reconfigure(errors="backslashreplace")
+
+
+def _check_arguments(args: list[str]) -> None:
+    """An argument that is not valid UTF-8 (bytes the shell passed as they were) is a usage
+    error, named by its position, never a traceback deep in a query."""
+    for n, arg in enumerate(args, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(f"argument {n} is not valid UTF-8: {shown(arg)}") from None
+
+
+@contextlib.contextmanager
+def _only_the_command_asked_for(app, argv: list[str]):
+    """Typer builds every command's parser at startup, which costs each lookup several
+    milliseconds; a lookup needs just its own. Help, shell completion and anything unrecognised
+    still see them all; the full list is restored afterwards."""
+    every = app.registered_commands
+    completing = any(k.startswith("_CAJ_COMPLETE") for k in os.environ)
+    wanted = [c for c in every if (c.name or c.callback.__name__) == argv[1]] if len(argv) > 1 else []
+    if wanted and not completing:
+        app.registered_commands = wanted
+    try:
+        yield
+    finally:
+        app.registered_commands = every
+
+
+MESSAGE_MAX = 200
+
+
+def click_message(exc: ClickException) -> str:
+    """Click's usage errors in caj's own style: the option named first, lower case, short."""
+    if isinstance(exc, BadParameter) and exc.param is not None:
+        name = exc.param.opts[0] if exc.param.opts and exc.param.param_type_name == "option" else \
+            (exc.param.human_readable_name or "").upper()
+        message = f"{name}: {exc.message}"
+    else:
+        message = exc.format_message()
+    message = " ".join(message.split()).rstrip(".")
+    message = message[:1].lower() + message[1:]
+    if len(message) > MESSAGE_MAX:
+        message = message[:MESSAGE_MAX - 1] + "…"
+    return message + _slip_hint(exc)
+
+
+# what a bare value may have meant, command by command: (what it resolves as, the option)
+SLIP_OPTIONS = {
+    "timeline": (("country", "--country"), ("topic", "--topic"), ("actor", "--actor")),
+    "projects": (("country", "--country"), ("sector", "--sector"), ("actor", "--partner")),
+    "oda": (("country", "--country"),),
+}
+
+
+def _slip_hint(exc: ClickException) -> str:
+    """`caj projects uzbekistan`: a value given without its option gets the option named."""
+    m = re.search(r"unexpected extra argument(?:\(s\)|s)? \((.*)\)", exc.format_message())
+    argv = sys.argv
+    if not m or len(argv) < 2:
+        return ""
+    value = (m.group(1).split() or [""])[0]
+    for what, option in SLIP_OPTIONS.get(argv[1], ()) if value else ():
+        if _resolves(what, value, argv):
+            return f"; did you mean {option} {value}?"
+    return f"; `caj {argv[1]} -h` lists its options"
+
+
+def _resolves(what: str, value: str, argv: list[str]) -> bool:
+    """Does `value` name a `what` in the database this command reads (--db honoured)?"""
+    from caj.reading import db, queries
+
+    given = argv[argv.index("--db") + 1] if "--db" in argv[:-1] else None
+    try:
+        conn = db.connect(given)
+        try:
+            queries.resolve(conn, what, value)
+        finally:
+            conn.close()
+    except CajError:
+        return False
+    return True

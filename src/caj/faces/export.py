@@ -1,0 +1,198 @@
+"""Whole-database exports for the tools readers already use: a TimelineJS story, a Frictionless
+data package and a CSL-JSON bibliography.
+
+Standard library only. Rows come from the query layer, fields and their meanings from the
+vocabulary registry; every file is written by core.safefile, so a failed export leaves no
+half-written file and nothing of the user's is replaced. `progress(done, total)` is told how far
+the work has gone.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from caj.core import display, vocab
+from caj.core.errors import WriteError
+from caj.core.safefile import export_folder, open_output, write_text
+from caj.faces import cite
+from caj.reading import queries
+
+Progress = Callable[[int, int], None] | None
+
+
+class ExportError(WriteError):
+    """An export that cannot be written; nothing was left behind."""
+
+
+# --- TimelineJS ---------------------------------------------------------------------------------
+
+
+def timelinejs_events(conn, progress: Progress = None, with_undated: bool = False) -> Iterator[dict]:
+    """One TimelineJS event per fact of the timeline, in its order, as they are read."""
+    names = queries.country_names(conn)
+    sources = {s["source"]["id"]: s["source"] for s in queries.all_sources(conn)}
+    total = conn.execute("SELECT count(*) FROM facts").fetchone()[0]  # at most this many
+    n = 0
+    for n, fact in enumerate(queries.timeline(conn, with_undated=with_undated), start=1):
+        yield _tl_event(fact, names, sources)
+        if progress and n % 1000 == 0:
+            progress(n, total)
+    if progress:
+        progress(total, total)
+
+
+def write_timelinejs(conn, path: Path | None, progress: Progress = None,
+                     with_undated: bool = False) -> int:
+    """The TimelineJS JSON to `path` (core.safefile's rules; None or - for stdout), one event a
+    line, never the whole timeline in memory; returns the number of events."""
+    with open_output(path) as out:
+        title = json.dumps(_tl_title(conn), ensure_ascii=False)
+        out.write(f'{{"title": {title},\n "events": [')
+        n = 0
+        for n, event in enumerate(timelinejs_events(conn, progress, with_undated), start=1):
+            out.write(("\n  " if n == 1 else ",\n  ") + json.dumps(event, ensure_ascii=False))
+        out.write("\n]}\n")
+    return n
+
+
+def _tl_title(conn) -> dict:
+    meta = queries.build_info(conn)
+    text = ("<p>Facts on Japan's relations with Kazakhstan, Kyrgyzstan, Tajikistan, "
+            "Turkmenistan and Uzbekistan, each cited to its source and dated no more precisely than "
+            "the source allows.</p>"
+            f"<p>caj data {html.escape(meta.get('data_version', ''))}, built "
+            f"{html.escape(meta.get('build_time', ''))}.</p>")
+    return {"text": {"headline": "Japan and Central Asia, fact by fact", "text": text}}
+
+
+def _tl_event(fact: dict, names: dict[str, str], sources: dict[str, dict]) -> dict:
+    start, end = tl_dates(fact["date"])
+    event = {"start_date": start, "display_date": fact["when"] or fact["date"],
+             "text": {"headline": html.escape(fact["title"]), "text": _tl_text(fact, sources)},
+             "group": display.lane(fact, names), "unique_id": fact["id"], "autolink": False}
+    if end:
+        event["end_date"] = end
+    return event
+
+
+def _tl_text(fact: dict, sources: dict[str, dict]) -> str:
+    parts = [f"<p>{html.escape(fact['summary'] or '')}</p>"]
+    if fact.get("status") not in (None, "occurred"):
+        parts.append(f"<p>Status: {html.escape(fact['status'])}.</p>")
+    cites = [cite.as_text({"source": sources[s["source"]], "locator": s["locator"],
+                           "stance": s.get("stance"), "fact": fact["id"]})
+             for s in fact["sources"] if s["source"] in sources]
+    items = "".join(f"<li>{html.escape(c)}</li>" for c in cites)
+    parts.append(f"<p>Sources:</p><ol>{items}</ol><p>caj id: {html.escape(fact['id'])}</p>")
+    return "".join(parts)
+
+
+def tl_dates(edtf: str) -> tuple[dict, dict | None]:
+    """EDTF -> TimelineJS start and end dates at the precision written, no finer: '2024-08' has a
+    month and no day, '199X' runs 1990 to 1999, '2006/2009' from one year to the other."""
+    ends = [p for p in edtf.split("/") if p not in ("", "..")]  # an open end has no date to give
+    start = _tl_date(ends[0], first=True)
+    if "/" in edtf:
+        return start, (_tl_date(ends[1], first=False) if len(ends) > 1 else None)
+    core = edtf.rstrip("~?%")
+    if re.fullmatch(r"\d{2,3}X+", core):  # a decade or century is a span
+        return start, _tl_date(edtf, first=False)
+    return start, None
+
+
+def _tl_date(part: str, first: bool) -> dict:
+    core = part.rstrip("~?%")
+    if re.fullmatch(r"\d{2,3}X+", core):
+        year = int(core.replace("X", "0" if first else "9"))
+        return {"year": year}
+    pieces = [int(p) for p in core.split("-")]
+    return dict(zip(("year", "month", "day"), pieces, strict=False))
+
+
+# --- Frictionless data package ------------------------------------------------------------------
+
+
+def datapackage(conn, folder: Path, progress: Progress = None) -> dict:
+    """One CSV per resource of vocab.PACKAGE and datapackage.json, into a folder that is new,
+    empty, or caj's own previous export (core.safefile.export_folder); return the descriptor."""
+    resources = []
+    with export_folder(folder) as package:
+        for n, resource in enumerate(vocab.PACKAGE, start=1):
+            with package.open(f"{resource.name}.csv") as out:
+                _write_csv(out, list(resource.columns), queries.package_rows(conn, resource))
+            resources.append(_resource(resource))
+            if progress:
+                progress(n, len(vocab.PACKAGE))
+        descriptor = _package(conn, resources)
+        package.write_text("datapackage.json", json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
+    return descriptor
+
+
+def _write_csv(out, columns: list[str], rows) -> None:
+    bools = {c for c in columns if vocab.FIELDS[c].kind == vocab.BOOL}
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(columns)
+    for row in rows:
+        w.writerow([_cell(row.get(c), c in bools) for c in columns])
+
+
+def _cell(value, boolean: bool) -> str:
+    if value is None:
+        return ""
+    if boolean:
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return vocab.join_list(value)
+    return str(value)
+
+
+def _resource(resource: vocab.Resource) -> dict:
+    """One resource of the descriptor, every field typed and described by the registry."""
+    schema = {"fields": [vocab.package_field(resource, c) for c in resource.columns],
+              "primaryKey": list(resource.key), "missingValues": [""]}
+    if resource.refs:
+        schema["foreignKeys"] = [
+            {"fields": [f], "reference": {"resource": ref.split(".")[0], "fields": [ref.split(".")[1]]}}
+            for f, ref in resource.refs.items()]
+    return {"name": resource.name, "type": "table", "path": f"{resource.name}.csv",
+            "scheme": "file", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "dialect": {"header": True, "delimiter": ",", "quoteChar": '"', "doubleQuote": True},
+            "title": resource.title, "description": resource.description, "schema": schema}
+
+
+def _package(conn, resources: list[dict]) -> dict:
+    meta = queries.build_info(conn)
+    sources = [{"title": cite.label(s), **({"path": s["url"]} if s["url"] else {})}
+               for s in (item["source"] for item in queries.all_sources(conn))]
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": "caj",
+        "title": "Japan and Central Asia, fact by fact",
+        "description": "Dated, cited facts on Japan's relations with Kazakhstan, Kyrgyzstan, "
+                       "Tajikistan, Turkmenistan and Uzbekistan: events, ODA figures and projects, "
+                       "each with its citations. Exported by caj.",
+        "version": meta.get("data_version", ""),
+        "created": meta.get("build_time", ""),
+        "keywords": ["Japan", "Central Asia", "ODA", "foreign relations", "EDTF"],
+        "licenses": [{"name": "MIT", "path": "https://opensource.org/licenses/MIT", "title": "MIT License"}],
+        "sources": sources,
+        "resources": resources,
+    }
+
+
+# --- CSL-JSON -----------------------------------------------------------------------------------
+
+
+def csl_json(conn) -> str:
+    """Every source as a CSL-JSON bibliography, for reference managers and pandoc."""
+    return cite.render(queries.all_sources(conn), "csl-json")
+
+
+def write_csl_json(conn, path: Path | None) -> None:
+    """The bibliography to `path` by core.safefile's rules (None or - for stdout)."""
+    write_text(path, csl_json(conn))

@@ -1,0 +1,349 @@
+"""Pictures of what `caj timeline` and `caj oda` print: SVG, PNG or PDF by the file's extension.
+
+matplotlib (the `plot` extra) is imported only here, only when a picture is asked for, and never
+through pyplot: no GUI backend, no global state. Output is deterministic: the same rows give the
+same bytes (fixed SVG ids, no dates or software names in the metadata).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import textwrap
+from pathlib import Path
+
+from caj.core import display
+from caj.core.display import SCALE_FACTOR, SYMBOL
+from caj.core.errors import UsageError
+from caj.reading import queries
+
+FORMATS = ("svg", "png", "pdf")
+# the font matplotlib ships, so labels measure and render alike on every machine
+RC = {"font.family": "DejaVu Sans", "svg.hashsalt": "caj", "svg.fonttype": "path"}
+METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None},
+            "pdf": {"Creator": None, "Producer": None, "CreationDate": None}}
+LANE_ORDER = ["Central Asia", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan",
+              "Japan", "Other countries", "event", "oda", "project", "figure"]
+WIDTH_IN, LEFT_IN, RIGHT_IN, ROW_IN = 12.0, 1.5, 0.3, 0.24
+LABEL_PT, GAP_YEARS = 7.0, 0.15
+
+
+class PlotError(UsageError):
+    """A picture that cannot be drawn from what was asked (no rows, no rate, a wrong extension)."""
+
+
+def check_path(path: Path) -> str:
+    """The format a path asks for, or PlotError naming the ones there are."""
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise PlotError(f"cannot draw {Path(path).name!r}: give a file ending in .svg, .png or .pdf")
+    return fmt
+
+
+def _matplotlib():
+    """Import matplotlib with a font cache it may write and no warning on stderr."""
+    if "MPLCONFIGDIR" not in os.environ:
+        os.environ["MPLCONFIGDIR"] = str(_cache_dir())
+    # the first import builds the font cache and says so; that is not the user's concern
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
+    import matplotlib
+
+    return matplotlib
+
+
+def _cache_dir() -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    user = os.getuid() if hasattr(os, "getuid") else 0
+    for candidate in (base / "caj" / "matplotlib", Path(tempfile.gettempdir()) / f"caj-matplotlib-{user}"):
+        try:
+            candidate.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(candidate, os.W_OK):
+            return candidate
+    return Path(tempfile.mkdtemp(prefix="caj-matplotlib-"))
+
+
+def save(fig, path: Path) -> None:
+    """Write the figure atomically, in the format the extension names, byte for byte the same
+    each time."""
+    fmt = check_path(path)
+    matplotlib = _matplotlib()
+    from caj.core.safefile import open_output
+
+    with matplotlib.rc_context(RC), open_output(path, binary=True) as out:
+        fig.savefig(out, format=fmt, metadata=METADATA[fmt], dpi=150)
+
+
+def describe(selection: dict) -> str:
+    """'2000–2009 · country Kazakhstan · topic energy' from the filters given."""
+    lo, hi = selection.pop("from", None), selection.pop("to", None)
+    parts = []
+    if lo is not None or hi is not None:
+        parts.append(f"{lo}" if lo == hi else f"{lo or '…'}–{hi or '…'}")
+    parts += [f"{k} {v}" for k, v in selection.items() if v is not None]
+    return " · ".join(parts)
+
+
+def _source_names(conn, ids: list[str]) -> str:
+    by_id = {s["id"]: s for s in queries.source_rows(conn)}
+    names = []
+    for sid in ids:
+        publisher = (by_id.get(sid) or {}).get("publisher") or sid
+        short = publisher.split(" (")[0].split(", ")[0].split(" – ")[0]
+        names.append(f"{short} ({sid})")
+    return "; ".join(names)
+
+
+def _cited(rows: list[dict]) -> list[str]:
+    return list(dict.fromkeys(s["source"] for r in rows for s in r["sources"]))
+
+
+# --- timeline -----------------------------------------------------------------------------------
+
+
+def timeline(conn, rows: list[dict], path: Path, by: str = "country", selection: dict | None = None):
+    """Draw `rows` (as `caj timeline` returns them) to `path`; return the figure."""
+    fig = timeline_figure(conn, rows, by, describe(dict(selection or {})))
+    save(fig, path)
+    return fig
+
+
+def _year(iso: str, end: bool) -> float:
+    """'2024-08-31' -> a fractional year; an end day counts to its last moment."""
+    import datetime
+
+    d = datetime.date.fromisoformat(iso)
+    start = datetime.date(d.year, 1, 1).toordinal()
+    days = datetime.date(d.year + 1, 1, 1).toordinal() - start
+    return d.year + (d.toordinal() - start + (1 if end else 0)) / days
+
+
+def _items(rows: list[dict], names: dict[str, str], by: str) -> list[dict]:
+    from caj.core.edtf import bounds
+
+    items = []
+    for r in rows:
+        lo, hi = bounds(r["date"])
+        approx = r["date"].endswith(("~", "?", "%"))
+        mark = "! " if r.get("disputed") else ""
+        label = f"{mark}{r['when'] or r['date']}  {r['title']}"
+        items.append({"lo": _year(lo, False), "hi": _year(hi, True), "approx": approx,
+                      "lane": display.lane(r, names, by),
+                      "label": label if len(label) <= 64 else label[:63] + "…"})
+    return items
+
+
+def _text_width_in(text: str, size: float) -> float:
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    path = TextPath((0, 0), text, size=size, prop=FontProperties(family="DejaVu Sans"))
+    return path.get_extents().width / 72  # points to inches
+
+
+def _pack(items: list[dict], per_year_in: float, x0: float, x1: float) -> dict[str, int]:
+    """Give each item a row in its lane so no two labels share space: greedy, in date order.
+    Each item claims its bar and its label (to the right, or to the left where it would run off
+    the end); returns the number of rows per lane."""
+    rows: dict[str, list[float]] = {}
+    for item in sorted(items, key=lambda i: (i["lo"], i["hi"])):
+        # 10 % to spare: renderers round glyph advances differently from the text path
+        width = 1.1 * _text_width_in(item["label"], LABEL_PT) / per_year_in + GAP_YEARS
+        item["left"] = item["lo"] + width > x1 and item["hi"] - width >= x0
+        start = min(item["lo"], item["hi"] - width) if item["left"] else item["lo"]
+        end = item["hi"] + GAP_YEARS if item["left"] else max(item["hi"] + GAP_YEARS, item["lo"] + width)
+        ends = rows.setdefault(item["lane"], [])
+        row = next((k for k, e in enumerate(ends) if e <= start), len(ends))
+        if row == len(ends):
+            ends.append(end)
+        ends[row] = end
+        item["row"] = row
+    return {lane: len(ends) for lane, ends in rows.items()}
+
+
+def timeline_figure(conn, rows: list[dict], by: str = "country", selection: str = ""):
+    with _matplotlib().rc_context(RC):
+        return _timeline_figure(conn, rows, by, selection)
+
+
+def _timeline_figure(conn, rows: list[dict], by: str, selection: str):
+    from matplotlib.figure import Figure
+
+    names = queries.country_names(conn)
+    items = _items(rows, names, by)
+    if not items:
+        raise PlotError("no facts to draw")
+    x0 = min(i["lo"] for i in items) - 0.5
+    x1 = max(max(i["hi"] for i in items) + 0.5, x0 + 3)
+    per_year_in = (WIDTH_IN - LEFT_IN - RIGHT_IN) / (x1 - x0)
+    counts = _pack(items, per_year_in, x0, x1)
+    lanes = [lane for lane in LANE_ORDER if lane in counts] + sorted(set(counts) - set(LANE_ORDER))
+    offset, y = {}, 0
+    for lane in lanes:
+        offset[lane], y = y, y + counts[lane] + 0.6
+    caption = _timeline_caption(conn, rows)
+    top_in, bottom_in = 0.75, 0.55 + 0.16 * caption.count("\n") + 0.35
+    height = top_in + bottom_in + y * ROW_IN
+    fig = Figure(figsize=(WIDTH_IN, height))
+    ax = fig.add_axes((LEFT_IN / WIDTH_IN, bottom_in / height, 1 - (LEFT_IN + RIGHT_IN) / WIDTH_IN,
+                       y * ROW_IN / height))
+    _draw_lanes(ax, lanes, offset, counts, items, x0, x1, y)
+    title = f"Japan and Central Asia: {len(rows)} fact{'s' if len(rows) != 1 else ''}"
+    fig.text(LEFT_IN / WIDTH_IN, 1 - 0.3 / height, title + (f" · {selection}" if selection else ""),
+             fontsize=12, weight="bold", va="center")
+    fig.text(LEFT_IN / WIDTH_IN, 1 - 0.55 / height,
+             f"one lane per {'country' if by == 'country' else 'kind of fact'}; bars span each "
+             "date's whole range (a year, a decade, an interval); hatched: approximate (c.); "
+             "! the public record contradicts it (caj conflicts)",
+             fontsize=8, color="0.3", va="center")
+    fig.text(LEFT_IN / WIDTH_IN, 0.12 / height, caption, fontsize=7, color="0.25", va="bottom")
+    return fig
+
+
+def _draw_lanes(ax, lanes, offset, counts, items, x0, x1, y) -> None:
+    colours = ["#1b6ca8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085", "#7f6000",
+               "#555555", "#b03060", "#3b5998", "#6b8e23", "#8b4513"]
+    for n, lane in enumerate(lanes):
+        if n % 2:
+            ax.axhspan(offset[lane] - 0.5, offset[lane] + counts[lane] - 0.5, color="0.95", zorder=0)
+    ax.set_yticks([offset[lane] + (counts[lane] - 1) / 2 for lane in lanes], lanes, fontsize=9)
+    for item in items:
+        colour = colours[lanes.index(item["lane"]) % len(colours)]
+        row = offset[item["lane"]] + item["row"]
+        width = max(item["hi"] - item["lo"], 0.02)
+        ax.barh(row, width, left=item["lo"], height=0.5, color=colour, alpha=0.35 if item["approx"] else 0.8,
+                hatch="////" if item["approx"] else None, edgecolor=colour, linewidth=0.6, zorder=2,
+                gid="caj-bar")
+        if width < 0.2:  # a day or a month: a dot where the bar is too thin to see
+            ax.plot([item["lo"] + width / 2], [row], "o", color=colour, markersize=3, zorder=3)
+        x, ha = (item["hi"], "right") if item["left"] else (item["lo"], "left")
+        ax.text(x, row - 0.3, item["label"], fontsize=LABEL_PT, ha=ha, va="bottom", zorder=4,
+                gid="caj-label", clip_on=False)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y - 0.4, -0.9)
+    ax.tick_params(axis="y", length=0)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(axis="x", color="0.85", linewidth=0.5, zorder=1)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+
+
+def _timeline_caption(conn, rows: list[dict]) -> str:
+    text = "Sources: " + _source_names(conn, _cited(rows)) + ". Full references: caj cite ID; " \
+           "each fact: caj show ID."
+    return "\n".join(textwrap.wrap(text, 190))
+
+
+# --- ODA ----------------------------------------------------------------------------------------
+
+
+def oda(conn, rows: list[dict], path: Path, currency: str = "USD", selection: dict | None = None):
+    """Draw ODA rows (queried with `currency`, so each carries `converted`) as bars by recipient."""
+    fig = oda_figure(conn, rows, currency, describe(dict(selection or {})))
+    save(fig, path)
+    return fig
+
+
+def _bars(rows: list[dict], currency: str) -> tuple[list[dict], list[dict]]:
+    """Bars in millions of `currency`, and the rows that could not be converted."""
+    bars, missing = [], []
+    for r in rows:
+        if r.get("converted") is None:
+            missing.append(r)
+            continue
+        millions = r["converted"] * SCALE_FACTOR[r["scale"]] / 1e6
+        bars.append({**r, "value": millions, "caveats": list(r.get("caveats") or [])})
+    return bars, missing
+
+
+def oda_figure(conn, rows: list[dict], currency: str = "USD", selection: str = ""):
+    with _matplotlib().rc_context(RC):
+        return _oda_figure(conn, rows, currency, selection)
+
+
+def _oda_figure(conn, rows: list[dict], currency: str, selection: str):
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    bars, missing = _bars(rows, currency)
+    if not bars:
+        raise PlotError("no ODA figures to draw in " + currency)
+    names = queries.country_names(conn)
+    recipients = list(dict.fromkeys(b["recipient"] for b in sorted(bars, key=lambda b: b["recipient"])))
+    years = sorted({b["year"] for b in bars})
+    caption = _oda_caption(conn, rows, bars, missing, currency)
+    bottom_in = 0.12 + 0.135 * (caption.count("\n") + 1) + 0.5
+    height = bottom_in + 3.4 + 0.75
+    fig = Figure(figsize=(10, height))
+    ax = fig.add_axes((0.09, bottom_in / height, 0.88, 3.4 / height))
+    colours = ["#1b6ca8", "#d35400", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f6000"]
+    _draw_bars(ax, bars, recipients, years, colours)
+    ax.set_xticks(range(len(recipients)), [names.get(r, r) for r in recipients], fontsize=9)
+    ax.set_ylabel(f"{SYMBOL.get(currency, currency + ' ')} million", fontsize=9)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="y", color="0.88", linewidth=0.5)
+    ax.set_axisbelow(True)
+    handles = [Patch(color=colours[k % len(colours)], label=str(y)) for k, y in enumerate(years)]
+    if any(b["caveats"] for b in bars):
+        handles.append(Patch(facecolor="white", edgecolor="0.3", hatch="////", label="† caveated"))
+    ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper right")
+    title = f"Japan's ODA by recipient, in {SYMBOL.get(currency, currency)}"
+    fig.text(0.09, 1 - 0.3 / height, title + (f" · {selection}" if selection else ""), fontsize=12,
+             weight="bold", va="center")
+    fig.text(0.09, 0.12 / height, caption, fontsize=7, color="0.25", va="bottom")
+    return fig
+
+
+def _draw_bars(ax, bars, recipients, years, colours) -> None:
+    for k, recipient in enumerate(recipients):
+        mine = sorted((b for b in bars if b["recipient"] == recipient), key=lambda b: (b["year"], b["id"]))
+        width = 0.8 / max(len(mine), 1)
+        for j, b in enumerate(mine):
+            x = k - 0.4 + width * (j + 0.5)
+            colour = colours[years.index(b["year"]) % len(colours)]
+            ax.bar(x, b["value"], width * 0.9, color=colour, edgecolor="0.3" if b["caveats"] else colour,
+                   hatch="////" if b["caveats"] else None, linewidth=0.6)
+            mark = "†" if b["caveats"] else ""
+            ax.text(x, b["value"], f"{_num(b['value'])}{mark}\n{b['year']}", ha="center", va="bottom",
+                    fontsize=7)
+    ax.margins(y=0.15)
+
+
+def _num(value: float) -> str:
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def _caveat_lines(bars: list[dict]) -> list[str]:
+    """Each caveat once, with the figures it applies to; the rate is stated above, not repeated."""
+    which = display.caveat_groups(bars, lambda b: b["id"], skip=("converted at ", "no exchange rate"))
+    return [f"† {c}: " + ("every figure" if len(ids) == len(bars) > 1 else ", ".join(ids)) + "."
+            for c, ids in which.items()]
+
+
+def _oda_caption(conn, rows, bars, missing, currency) -> str:
+    lines = []
+    rates = sorted({(b["year"], b["rate_jpy_per_usd"]) for b in bars if b.get("rate_jpy_per_usd")})
+    if rates:
+        shown = ", ".join(f"{y}: ¥{r:,.2f}" for y, r in rates)
+        lines.append(f"Converted to {currency} at the annual average yen per US dollar of each figure's "
+                     f"year ({shown}; World Bank WDI PA.NUS.FCRF, source wb-wdi-fx). Figures stated in "
+                     f"{currency} are shown as stated.")
+    else:
+        lines.append(f"All figures as stated in {currency}; no conversion.")
+    measures = sorted({b["measure"] for b in bars})
+    if len(measures) > 1:
+        lines.append("Measures differ and are not strictly comparable: " + "; ".join(
+            f"{m} ({', '.join(str(y) for y in sorted({b['year'] for b in bars if b['measure'] == m}))})"
+            for m in measures) + ".")
+    lines += _caveat_lines(bars)
+    if "central-asia" in {b["recipient"] for b in bars}:
+        lines.append("Central Asia: a figure for the region as a whole, as the source states it, "
+                     "not the sum of the country bars.")
+    if missing:
+        lines.append("Not drawn, no rate for their year: " + ", ".join(r["id"] for r in missing) + ".")
+    lines.append("Sources: " + _source_names(conn, _cited(rows)) + ". Values as printed: caj oda; "
+                 "full references: caj cite ID.")
+    return "\n".join(w for line in lines for w in textwrap.wrap(line, 160))

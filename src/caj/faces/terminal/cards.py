@@ -1,0 +1,114 @@
+"""`caj show` on a terminal: one fact or one entity as a card a person reads, wrapped at spaces
+only so that every id stays whole. Machine formats get the same record as data (views.py)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from caj.core import display, vocab
+from caj.faces.terminal import render
+
+STANCES = vocab.CHOICES["stance"]  # (stance, heading) in the order a card lists them
+FLAGS = tuple((key, f"{mark} {text}") for key, mark, text in display.MARKS)
+
+
+class Card:
+    """Lines of text with a style each, wrapped to a width."""
+
+    def __init__(self, width: int) -> None:
+        self.width, self.lines = width, []
+
+    def add(self, text: str = "", style: str | None = None, indent: int = 0, hang: int = 0) -> None:
+        """Wrapped at spaces; lines after the first indented `hang` more (under the text, not
+        under a date that leads it)."""
+        first, *rest = render.wrap(text, self.width - indent) if text else [""]
+        self.lines.append((" " * indent + first, style))
+        if rest:
+            for line in render.wrap(" ".join(rest), self.width - indent - hang):
+                self.lines.append((" " * (indent + hang) + line, style))
+
+    def field(self, label: str, text: str | None) -> None:
+        if text:
+            self.add(f"{label}: {text}")
+
+
+def draw(record: dict, out: TextIO) -> None:
+    from rich.text import Text
+
+    console = render.make_console(out)
+    card = Card(console.width)
+    (_fact if "summary" in record else _entity)(card, record)
+    for line, style in card.lines:
+        console.print(Text(line, style=style), soft_wrap=True)
+
+
+def _fact(card: Card, f: dict) -> None:
+    card.add(f["title"], "bold")
+    basis = vocab.label("date_basis", f["date_basis"])
+    card.add(f"{f['id']} · {f['kind']} · {f['status']} · {f['when']} ({basis})", "dim")
+    flags = [text for key, text in FLAGS if f[key]]
+    if flags:
+        card.add("   ".join(flags))
+    card.add()
+    card.add(f["summary"])
+    card.add()
+    card.field("Countries", ", ".join(f["country_names"]))
+    actors = [f"{e['name']} ({e['role']})" for e in f["entities"] if e["kind"] not in ("country", "region")]
+    card.field("Actors", ", ".join(actors))
+    card.field("Topics", ", ".join(f["topic_names"]))
+    _value(card, f)
+    for stance, heading in STANCES:
+        cites = [c for c in f["citations"] if c["stance"] == stance]
+        if cites:
+            card.add()
+            card.add(heading, "bold")
+            for c in cites:
+                _citation(card, c)
+
+
+def _value(card: Card, f: dict) -> None:
+    if "oda" in f:
+        o = f["oda"]
+        money = display.money(o["amount"], o["currency"], o["scale"])
+        card.field("Value", f"{money}, {o['measure']}, {o['year']} (printed: {o['value_stated']})")
+    if "figure" in f:
+        g = f["figure"]
+        value = f"{display.num(g['value'])} {g['unit']}" if g.get("value") is not None else g["value_display"]
+        qualifier = f" ({g['qualifier']})" if g.get("qualifier") else ""
+        card.field("Value", f"{g['quantity']}: {value}{qualifier}")
+    if "project" in f:
+        p = f["project"]
+        card.field("Project", p["name"])
+        money = display.money(p["finance_amount"], p["finance_currency"], p["finance_scale"],
+                              p["finance_ceiling"], p["finance_instrument"])
+        capacity = display.capacity(p["capacity_value"], p["capacity_unit"]) or ""
+        card.field("Size", "; ".join(x for x in (money, capacity) if x))
+
+
+def _citation(card: Card, c: dict) -> None:
+    said = " · ".join(x for x in (c.get("value"), c.get("date")) if x)
+    card.add(f"{c['source']}, {c['locator']}" + (f": {said}" if said else ""), indent=2)
+    if c.get("quote"):
+        card.add(f"“{c['quote']}”", "italic", indent=4)
+    if c.get("note"):
+        card.add(c["note"], "dim", indent=4)
+
+
+def _entity(card: Card, e: dict) -> None:
+    card.add(e["title"], "bold")
+    codes = " · ".join(x for x in (e.get("iso2"), e.get("iso3")) if x)
+    card.add(" · ".join(x for x in (e["id"], e["kind"], codes) if x), "dim")
+    card.add()
+    card.field("Also", ", ".join(e["aliases"]))
+    card.field("Part of", e.get("country_name") if e.get("country") else None)
+    card.field("Note", e.get("note"))
+    card.add()
+    card.add(f"Facts ({e['n_facts']})", "bold")
+    for f in e["facts"]:
+        mark = " *" if f["date_basis"] == "source" else ""
+        lead = f"{f['when']}{mark}  "
+        card.add(lead + f["title"], indent=2, hang=len(lead))
+        card.add(f["id"], "dim", indent=4)
+    if any(f["date_basis"] == "source" for f in e["facts"]):
+        card.add()
+        card.add(" ".join(display.UNDATED), "dim")

@@ -1,0 +1,460 @@
+"""Rows -> table | csv | tsv | json | jsonl | markdown. The only module that uses Rich, and only
+when a table is drawn: machine formats go straight to stdout through csv and json, streamed and
+untruncated, so a million rows cost no more memory than one."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO
+
+from caj.core import vocab
+
+FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
+ASCII_FALLBACK = {"█": "#", "▏": "|", "¥": "JPY ", "–": "-", "—": "-", "…": "...", "·": "-", "×": "x",
+                  "’": "'", "‘": "'", "“": '"', "”": '"', "İ": "I", "ı": "i", "ü": "u", "ö": "o", "é": "e"}
+
+
+def _degrade(err: UnicodeEncodeError) -> tuple[str, int]:
+    bad = err.object[err.start:err.end]
+    return "".join(ASCII_FALLBACK.get(c, "?") for c in bad), err.end
+
+
+codecs.register_error("caj-degrade", _degrade)
+
+
+def is_utf8(stream: TextIO) -> bool:
+    enc = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return enc in ("utf-8", "utf8")
+
+
+def for_screen(stream: TextIO) -> TextIO:
+    """A stream a table is drawn on: where it cannot carry UTF-8 (PYTHONIOENCODING=ascii), what it
+    cannot show is spelled out (¥ -> JPY), never a crash. Only tables and cards: a screen."""
+    if not is_utf8(stream) and hasattr(stream, "reconfigure"):
+        stream.reconfigure(errors="caj-degrade")
+    return stream
+
+
+def transliterate(text: str, stream: TextIO) -> str:
+    """The text as the stream will show it, so columns are measured after the substitution."""
+    if is_utf8(stream):
+        return text
+    enc = getattr(stream, "encoding", None) or "ascii"
+    return text.encode(enc, errors="caj-degrade").decode(enc)
+
+
+def utf8(stream: TextIO) -> TextIO:
+    """The same stream, writing UTF-8 whatever the locale says: CSV, TSV and Markdown never alter
+    a value (no `JPY` for `¥`, no `?` for `†`)."""
+    if is_utf8(stream) or not hasattr(stream, "buffer"):
+        return stream
+    stream.flush()
+    return codecs.getwriter("utf-8")(stream.buffer)
+
+
+from caj.reading.queries import HIT_END, HIT_START  # noqa: E402  (a table highlights the hits)
+
+
+# Plain classes rather than dataclasses: @dataclass generates code with exec at import time,
+# which every lookup would pay for on startup.
+class Col:
+    """One column of a table: which field, its header, how to show it, how it may wrap."""
+
+    __slots__ = ("key", "header", "show", "justify", "no_wrap", "ratio", "min_width",
+                 "dim_after_first")
+
+    def __init__(self, key: str, header: str, show: Callable[[Any, dict], str] | None = None,
+                 justify: str = "left", no_wrap: bool = False, ratio: int | None = None,
+                 min_width: int | None = None, dim_after_first: bool = False) -> None:
+        self.key, self.header, self.show, self.justify = key, header, show, justify
+        self.no_wrap, self.ratio, self.min_width = no_wrap, ratio, min_width
+        self.dim_after_first = dim_after_first  # lines after the first are secondary (an id)
+
+
+class View:
+    """What a command's table shows. `fields` are the machine columns, for the header of an
+    empty result; `section_by` starts a new section when its value changes (`section_label`
+    opens it with a row naming it); `highlight` marks search hits between HIT_START/HIT_END."""
+
+    def __init__(self, columns: list[Col], title: str | None = None, caption: str | None = None,
+                 footer: dict[str, str] | None = None,
+                 section_by: Callable[[dict], Any] | None = None, section_label: bool = False,
+                 fields: tuple[str, ...] = (), highlight: bool = False) -> None:
+        self.columns, self.title, self.caption = columns, title, caption
+        self.footer = footer or {}
+        self.section_by, self.section_label = section_by, section_label
+        self.fields, self.highlight = fields, highlight
+
+
+# --- flattening for machine formats -----------------------------------------------------------
+
+
+def flat(value: Any) -> str:
+    """One CSV cell: sources as 'id:locator; ...', lists joined with '; ', booleans lower-case."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if value % 1 else str(int(value))
+    if isinstance(value, list):
+        return vocab.join_list(_flat_item(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _flat_item(v: Any) -> str:
+    if isinstance(v, dict) and "source" in v and "locator" in v:
+        return f"{v['source']}:{v['locator']}"
+    return flat(v)
+
+
+# --- emitters ---------------------------------------------------------------------------------
+
+
+def emit(rows: Iterable[dict], fmt: str, view: View, out: TextIO | None = None) -> int:
+    """Write rows in `fmt`; return how many were written."""
+    out = out or sys.stdout
+    if fmt == "table":
+        return draw_table(list(rows), view, for_screen(out))
+    writer = {"csv": _delimited, "tsv": _delimited, "json": _json, "jsonl": _jsonl,
+              "markdown": _markdown}[fmt]
+    if fmt in ("json", "jsonl"):  # JSON escapes what the stream cannot carry: lossless anywhere
+        return writer(iter(rows), out, fmt, view)
+    target = utf8(out)
+    try:
+        return writer(iter(rows), target, fmt, view)
+    finally:
+        if target is not out:
+            target.flush()
+
+
+def _delimited(rows: Iterator[dict], out: TextIO, fmt: str, view: View) -> int:
+    first = next(rows, None)
+    # the header is the command's, never the first row's: an empty result prints the same one
+    keys = list(view.fields) if view.fields else list(first or (c.key for c in view.columns))
+    if fmt == "tsv":
+        return _tsv(_chain(first, rows), out, keys)
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(keys)
+    n = 0
+    for row in _chain(first, rows):
+        w.writerow([flat(row.get(k)) for k in keys])
+        n += 1
+    return n
+
+
+TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _tsv(rows: Iterable[dict], out: TextIO, keys: list[str]) -> int:
+    """Tab-separated values as PostgreSQL COPY and `cut` read them: no quoting; a tab, newline,
+    carriage return or backslash inside a value is written as \\t, \\n, \\r, \\\\."""
+    out.write("\t".join(keys) + "\n")
+    n = 0
+    for row in rows:
+        out.write("\t".join(flat(row.get(k)).translate(TSV_ESCAPES) for k in keys) + "\n")
+        n += 1
+    return n
+
+
+def _chain(first: dict | None, rest: Iterator[dict]) -> Iterator[dict]:
+    if first is not None:
+        yield first
+        yield from rest
+
+
+def _json(rows: Iterator[dict], out: TextIO, fmt: str, view: View) -> int:
+    n, escape = 0, not is_utf8(out)
+    out.write("[")
+    for row in rows:
+        out.write(",\n  " if n else "\n  ")
+        out.write(json.dumps(row, ensure_ascii=escape))
+        n += 1
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def _jsonl(rows: Iterator[dict], out: TextIO, fmt: str, view: View) -> int:
+    n, escape = 0, not is_utf8(out)
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=escape) + "\n")
+        n += 1
+    return n
+
+
+def _markdown(rows: Iterator[dict], out: TextIO, fmt: str, view: View) -> int:
+    """A Markdown table for a report, with the table's notes (legend, caveats) beneath it."""
+    cols = view.columns
+    out.write("| " + " | ".join(c.header or c.key for c in cols) + " |\n")
+    out.write("| " + " | ".join("---:" if c.justify == "right" else "---" for c in cols) + " |\n")
+    n = 0
+    for row in rows:
+        # a line break inside a cell is <br>, which Markdown renderers keep as one
+        cells = [_cell(c, row).replace("|", "\\|").replace("\n", "<br>") for c in cols]
+        out.write("| " + " | ".join(cells) + " |\n")
+        n += 1
+    if n and view.footer:
+        out.write("| " + " | ".join(view.footer.get(c.key, "") for c in cols) + " |\n")
+    if n and view.caption:
+        notes = [re.sub(r"^([+*!~>#-])", r"\\\1", line) for line in view.caption.splitlines()]
+        out.write("\n" + "<br>\n".join(notes) + "\n")
+    return n
+
+
+def _cell(col: Col, row: dict) -> str:
+    value = row.get(col.key)
+    if col.show:
+        return col.show(value, row)
+    if isinstance(value, list):
+        return ", ".join(_flat_item(v) for v in value)
+    return flat(value)
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+_START = object()
+
+
+def make_console(out: TextIO):
+    from rich.console import Console
+
+    # NO_COLOR (no-color.org): plain text, no escape codes at all, bold included
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(file=out, highlight=False, emoji=False, soft_wrap=False,
+                   color_system=None if plain else "auto", no_color=plain)
+
+
+def draw_table(rows: list[dict], view: View, out: TextIO) -> int:
+    """A table whose cells never split a word or an id: columns fold at spaces only; when even
+    that cannot fit the terminal, one card per record."""
+    if not rows:
+        return 0  # the command says so on stderr; an empty frame helps nobody
+    from rich.text import Text
+
+    console = make_console(out)
+    drawn = [[_rich_cell(c, row, view, out) for c in view.columns] for row in rows]
+    keep = [i for i in range(len(view.columns)) if any(r[i].plain.strip() for r in drawn)]
+    columns = [view.columns[i] for i in keep]
+    cells = [[r[i] for i in keep] for r in drawn]
+    footer = [Text(view.footer.get(c.key, "")) for c in columns]
+    extra = [footer] if view.footer else []
+    sections = _section_keys(rows, view)
+    extra += [[Text(label)] + [Text("")] * (len(columns) - 1) for label in sections]
+    widths = fit_widths(columns, cells + extra, console.width)
+    if widths is None:
+        return draw_cards(rows, view, console)
+    _print_trimmed(console, _grid(rows, view, columns, cells, widths))
+    _caption(view, console)
+    return len(rows)
+
+
+def _caption(view: View, console) -> None:
+    from rich.text import Text
+
+    if view.caption:
+        console.print()
+        for line in wrap(transliterate(view.caption, console.file), console.width):
+            console.print(Text(line, style="dim"), soft_wrap=True)
+
+
+TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.M)
+
+
+def _print_trimmed(console, renderable) -> None:
+    """Print without the spaces Rich pads each line with, so a pasted table carries none."""
+    with console.capture() as captured:
+        console.print(renderable)
+    console.file.write(TRAILING.sub(r"\1", captured.get()))
+
+
+def _section_keys(rows: list[dict], view: View) -> list[str]:
+    if not (view.section_label and view.section_by):
+        return []
+    return [str(k) for k in dict.fromkeys(view.section_by(row) for row in rows)]
+
+
+def _grid(rows, view: View, columns: list[Col], cells, widths: list[int]):
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=view.title, box=box.SIMPLE_HEAD, show_edge=False,
+                  show_footer=bool(view.footer), caption_justify="left", title_justify="left",
+                  pad_edge=False, padding=(0, 1, 0, 0), collapse_padding=False)
+    for c, w in zip(columns, widths, strict=True):
+        table.add_column(c.header, justify=c.justify, width=w, footer=view.footer.get(c.key, ""),
+                         overflow="fold")
+    last = _START
+    for n, row in enumerate(rows):
+        if view.section_by and (key := view.section_by(row)) != last:
+            if last is not _START:
+                table.add_section()
+            last = key
+            if view.section_label:
+                table.add_row(Text(str(key), style="bold"), *[""] * (len(columns) - 1))
+        table.add_row(*cells[n])
+    return table
+
+
+def _longest(text: str) -> int:
+    return max([0, *(len(t) for t in text.split())])
+
+
+def fit_widths(columns: list[Col], cells: list[list], total: int) -> list[int] | None:
+    """Column widths that fit the terminal, or None when they cannot without splitting a word.
+    Each column starts as wide as its widest line; when that is too wide, wrappable columns
+    give way, the widest and least weighted first, but never below their longest word."""
+    natural, floor = [], []
+    for i, c in enumerate(columns):
+        lines = c.header.splitlines() + [ln for row in cells for ln in row[i].plain.splitlines()]
+        natural.append(max([1, *(len(line) for line in lines)]))
+        words = max([1, *(_longest(line) for line in lines)])
+        floor.append(natural[-1] if c.no_wrap else min(natural[-1], max(words, c.min_width or 1)))
+    # no edges; a divider between columns, and each column but the last pads one space on its right
+    room = total - 2 * (len(columns) - 1)
+    if sum(natural) <= room:
+        return natural
+    if sum(floor) > room:
+        return None
+    weight = [c.ratio or 1 for c in columns]
+    return _water_fill(natural, floor, weight, room)
+
+
+def _water_fill(natural: list[int], floor: list[int], weight: list[int], room: int) -> list[int]:
+    """The largest cap that fits the room, each column allowed `cap * weight` (never less than
+    its floor, never more than it needs): wide, heavily weighted columns keep the most room."""
+    def fitted(cap: int) -> list[int]:
+        return [max(f, min(n, cap * w)) for n, f, w in zip(natural, floor, weight, strict=True)]
+
+    lo, hi = 1, max(natural)
+    while lo < hi:
+        cap = (lo + hi + 1) // 2
+        lo, hi = (cap, hi) if sum(fitted(cap)) <= room else (lo, cap - 1)
+    return fitted(lo)
+
+
+def draw_cards(rows: list[dict], view: View, console) -> int:
+    """Each record as labelled lines, wrapped at spaces only, under its section heading: readable
+    at any width, and every id whole (one longer than the screen keeps its own line)."""
+    from rich.text import Text
+
+    label_w = max(len(c.header or "Flags") for c in view.columns)
+    last = _START
+    for n, row in enumerate(rows):
+        if view.section_by and (key := view.section_by(row)) != last:
+            last = key
+            console.print(Text(f"\n{key}" if n else str(key), style="bold underline"), soft_wrap=True)
+        elif n:
+            console.print()
+        for c in view.columns:
+            cell = _rich_cell(c, row, view, console.file)
+            if cell.plain.strip():
+                _card_field(console, c.header or "Flags", cell.plain, label_w, c.dim_after_first)
+    if view.footer:
+        console.print()
+        for line in wrap("  ".join(v for v in view.footer.values() if v), console.width):
+            console.print(Text(line, style="bold"), soft_wrap=True)
+    _caption(view, console)
+    return len(rows)
+
+
+def _card_field(console, label: str, text: str, label_w: int, dim_after_first: bool) -> None:
+    from rich.text import Text
+
+    room = console.width - label_w - 1
+    lines = text.splitlines()
+    indent = label_w + 1
+    if room < 12 or any(_longest(line) > room for line in lines):
+        console.print(Text(label, style="bold"), soft_wrap=True)
+        indent, room = 2, console.width - 2
+    first = indent == label_w + 1
+    for i, line in enumerate(lines):
+        style = "dim" if i and dim_after_first else None
+        for part in wrap(line, room):
+            head = f"{label:<{label_w}} " if first else " " * indent
+            shown = Text()
+            shown.append(head, style="bold" if first else None)
+            shown.append(part, style=style)
+            console.print(shown, soft_wrap=True)
+            first = False
+
+
+def wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    out = []
+    for line in text.splitlines() or [""]:
+        out += textwrap.wrap(line, max(1, width), break_long_words=False, break_on_hyphens=False) or [""]
+    return out
+
+
+def _rich_cell(col: Col, row: dict, view: View, out: TextIO):
+    from rich.text import Text
+
+    text = transliterate(_cell(col, row), out)
+    if col.dim_after_first and "\n" in text:
+        head, rest = text.split("\n", 1)
+        return Text(head + "\n").append(rest, style="dim")
+    if not view.highlight or HIT_START not in text:
+        return Text(text)
+    out = Text()
+    for i, part in enumerate(text.replace(HIT_END, HIT_START).split(HIT_START)):
+        out.append(part, style="bold reverse" if i % 2 else None)
+    return out
+
+
+def key_values(record: dict, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """A nested record as (dotted key, text) pairs, for `show` as CSV or a two-column table."""
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from key_values(value, f"{name}.")
+        elif isinstance(value, list) and value and isinstance(value[0], dict) and not (
+                "locator" in value[0] and "stance" not in value[0]):
+            for i, item in enumerate(value, start=1):
+                yield from key_values(item, f"{name}.{i}.")
+        else:
+            yield name, flat(value)
+
+
+def draw_bars(bars: list[tuple[str, float, str, str]], notes: str, out: TextIO,
+              width: int | None = None) -> None:
+    """Horizontal bars, one per (label, value, shown value, currency), all on one scale: the
+    rows come converted to one currency, so lengths compare."""
+    import shutil
+
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    if not bars:
+        out.write("no figure has an exchange rate for its year; nothing to draw\n")
+        return
+    label_w = max(len(b[0]) for b in bars)
+    shown_w = max(len(b[2]) for b in bars)
+    room = max(10, width - label_w - shown_w - 4)
+    top = max(b[1] for b in bars) or 1
+    out.write(f"Japanese ODA in {bars[0][3]}, converted at each year's average rate (wb-wdi-fx)\n")
+    for label, value, shown, _ in bars:
+        bar = "█" * max(1 if value else 0, round(room * value / top))
+        out.write(f"{label:<{label_w}}  {bar}{' ' * (room - len(bar))}  {shown:>{shown_w}}\n")
+    for line in notes.splitlines():
+        out.write(line + "\n")
+
+
+def say(line: str, stream: TextIO) -> None:
+    """A message on stderr: wrapped at spaces to the terminal's width when it is one (no help or
+    summary line is cut mid-word at 80 columns), one line otherwise."""
+    import shutil
+
+    if hasattr(stream, "isatty") and stream.isatty():
+        width = shutil.get_terminal_size((80, 24)).columns
+        line = "\n".join(wrap(line, width))
+    stream.write(line + "\n")
+    stream.flush()

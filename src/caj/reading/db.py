@@ -1,0 +1,64 @@
+"""Find the database and open it read-only. Stdlib only: this is on every command's path."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from caj import SCHEMA_VERSION
+from caj.core.errors import DatabaseError, UsageError, shown
+
+SHIPPED = Path(__file__).resolve().parent.parent / "caj.db"
+
+
+def locate(db: str | os.PathLike | None = None) -> Path:
+    """--db wins, then CAJ_DB, then the database shipped inside the package."""
+    chosen = db if db not in (None, "") else os.environ.get("CAJ_DB") or SHIPPED
+    return Path(chosen).expanduser()
+
+
+def connect(db: str | os.PathLike | None = None) -> sqlite3.Connection:
+    """A read-only connection, checked to be a caj database of this schema and undamaged; any
+    failure is one DatabaseError line, the same for every command."""
+    path = locate(db)
+    try:
+        found = path.is_file()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+        raise UsageError(f"--db {shown(path)}: {getattr(exc, 'strerror', None) or exc}") from None
+    if not found:
+        hint = "; build one with `caj build`" if path == SHIPPED else ""
+        raise DatabaseError(f"database not found: {path}{hint}")
+    try:
+        conn = _open(path)
+        _check(conn, path)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"cannot read {path}: {exc}") from None
+    return conn
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    uri = path.resolve().as_uri() + "?mode=ro"
+    if path == SHIPPED:
+        uri += "&immutable=1"  # nobody writes the shipped copy: skip locking entirely
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _check(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.OperationalError:
+        row = None
+    if row is None:
+        raise DatabaseError(f"not a caj database: {path}")
+    if row[0] != str(SCHEMA_VERSION):
+        raise DatabaseError(f"{path} has schema {row[0]}, this caj reads schema {SCHEMA_VERSION}; "
+                            "rebuild it with `caj build`")
+    if path != SHIPPED:
+        # a damaged page is found now, by every command alike, not by whichever query reads it;
+        # the shipped database was checked when it was built
+        problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if problem != "ok":
+            raise DatabaseError(f"cannot read {path}: database disk image is malformed ({problem})")
