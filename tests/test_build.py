@@ -66,7 +66,7 @@ def test_invalid_data_writes_nothing_and_keeps_the_old_database(tmp_path, data_c
     result = invoke("build", "--data", str(data_copy), "--out", str(out))
     assert result.code == 1 and "nothing written" in result.err
     assert out.read_bytes() == before
-    assert list(tmp_path.glob(".caj.db.*")) == []
+    assert list(tmp_path.glob(".caj-tmp-*")) == []
 
 
 def test_a_build_that_fails_midway_leaves_the_old_database(tmp_path, dataset, db_path, monkeypatch):
@@ -83,7 +83,7 @@ def test_a_build_that_fails_midway_leaves_the_old_database(tmp_path, dataset, db
     with pytest.raises(RuntimeError):
         build(dataset, out)
     assert out.read_bytes() == before
-    assert list(tmp_path.glob(".caj.db.*")) == []
+    assert list(tmp_path.glob(".caj-tmp-*")) == []
 
 
 def test_build_command_writes_a_working_database(tmp_path):
@@ -123,7 +123,7 @@ def test_a_build_killed_midway_leaves_the_old_database(tmp_path, db_path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env())
     deadline = time.monotonic() + 120
     def writing() -> bool:
-        return any(p.stat().st_size > 0 for p in tmp_path.glob(".caj.db.*"))
+        return any(p.stat().st_size > 0 for p in tmp_path.glob(".caj-tmp-*"))
 
     while not writing() and time.monotonic() < deadline:
         assert proc.poll() is None, "the build ended before it was killed"
@@ -138,4 +138,4 @@ def test_a_build_killed_midway_leaves_the_old_database(tmp_path, db_path):
     # a killed build leaves its half-written temporary file; the next build clears it
     assert subprocess.run([*caj_exe(), "build", "--data", str(data), "--out", str(out)],
                           capture_output=True, env=env(), timeout=300).returncode == 0
-    assert list(tmp_path.glob(".caj.db.*")) == []
+    assert list(tmp_path.glob(".caj-tmp-*")) == []

@@ -107,7 +107,7 @@ def test_show_prints_every_citation():
     (["timeline", "--topic", "nucleer"], "did you mean"),
     (["show", "oda-2016-uzbekstan"], "did you mean 'oda-2016-uzbekistan'"),
     (["oda", "--format", "xml"], "unknown format 'xml'"),
-    (["timeline", "--nope"], "No such option"),
+    (["timeline", "--nope"], "no such option"),
 ])
 def test_bad_usage_is_one_line_and_exit_2(args, message):
     result = invoke(*args)

@@ -234,7 +234,7 @@ def test_datapackage_replaces_a_previous_export_and_refuses_other_folders(packag
     other.mkdir()
     (other / "mine.txt").write_text("keep me")
     result = invoke("export", "datapackage", str(other))
-    assert result.code == 1 and "not empty" in result.err and result.err.count("\n") == 1
+    assert result.code == 2 and "did not write: mine.txt" in result.err and result.err.count("\n") == 1
     assert (other / "mine.txt").read_text() == "keep me"
 
 
@@ -262,12 +262,12 @@ def test_a_failed_export_leaves_nothing_behind(tmp_path, monkeypatch, package):
 
 
 def test_a_failed_file_export_keeps_the_old_file(tmp_path):
-    from caj.faces import export
+    from caj.core.safefile import open_output
 
     target = tmp_path / "out.json"
     target.write_text("old")
-    with pytest.raises(RuntimeError), export.atomic_file(target) as tmp:
-        tmp.write_text("half")
+    with pytest.raises(RuntimeError), open_output(target) as out:
+        out.write("half")
         raise RuntimeError("killed")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
@@ -300,17 +300,17 @@ def test_quiet_build_says_nothing(tmp_path):
 def test_progress_shows_on_a_terminal_only(monkeypatch):
     import time
 
-    from caj import cli
+    from caj.faces.terminal import progress
 
     class Tty(io.StringIO):
         def isatty(self):
             return True
 
-    monkeypatch.setattr(cli, "PROGRESS_AFTER", 0.01)  # as though the work were slow
+    monkeypatch.setattr(progress, "PROGRESS_AFTER", 0.01)  # as though the work were slow
     for stream, quiet, shown in ((Tty(), False, True), (Tty(), True, False), (io.StringIO(), False, False)):
         monkeypatch.setattr("sys.stderr", stream)
-        with cli._Progress("exporting", quiet=quiet) as progress:
-            progress(5, 10)
+        with progress.Progress("exporting", quiet=quiet) as progress_bar:
+            progress_bar(5, 10)
             time.sleep(0.3)
         assert ("exporting" in stream.getvalue()) is shown, (quiet, stream.getvalue())
 

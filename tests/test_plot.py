@@ -83,8 +83,8 @@ def _overlap(a, b) -> bool:
     return a.x0 < b.x1 - 0.5 and b.x0 < a.x1 - 0.5 and a.y0 < b.y1 - 0.5 and b.y0 < a.y1 - 0.5
 
 
-@pytest.mark.parametrize("query", [{}, {"by": "kind"}, {"year_from": 2000, "year_to": 2016},
-                                   {"year_from": 2024, "year_to": 2024}, {"country": "uzbekistan"}])
+@pytest.mark.parametrize("query", [{}, {"by": "kind"}, {"date_from": 2000, "date_to": 2016},
+                                   {"date_from": 2024, "date_to": 2024}, {"country": "uzbekistan"}])
 def test_labels_do_not_overlap(conn, query):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -172,7 +172,7 @@ def test_oda_in_yen_when_asked(tmp_path, conn):
 @pytest.mark.parametrize("args, code, message", [
     (("timeline", "--plot", "x.gif"), 2, "give a file ending in .svg, .png or .pdf"),
     (("timeline", "--from", "1900", "--to", "1901", "--plot", "x.svg"), 0, "nothing drawn"),
-    (("oda", "--plot", "afile/x.svg"), 1, "cannot draw"),
+    (("oda", "--plot", "afile/x.svg"), 2, "does not exist"),
 ])
 def test_plot_problems_are_one_line(tmp_path, args, code, message, monkeypatch):
     monkeypatch.chdir(tmp_path)

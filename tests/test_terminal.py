@@ -3,6 +3,7 @@
 import os
 import pty
 import select
+import json
 import subprocess
 
 from conftest import caj_exe, env
@@ -83,8 +84,14 @@ def test_lang_c_and_ascii_output(db_path):
         result = run("oda", "--year", "2016", CAJ_DB=str(db_path), **extra)
         assert result.returncode == 0 and "Traceback" not in result.stderr, (extra, result.stderr)
         assert "kazakhstan" in result.stdout
-    degraded = run("oda", "--year", "2016", CAJ_DB=str(db_path), PYTHONIOENCODING="ascii").stdout
-    assert "JPY 1158.29 million" in degraded
+    # machine formats never alter a value: CSV stays UTF-8, JSON escapes what ASCII cannot carry
+    raw = subprocess.run([*caj_exe(), "oda", "--year", "2016"], capture_output=True, timeout=60,
+                         env=env(CAJ_DB=str(db_path), PYTHONIOENCODING="ascii")).stdout
+    assert "¥1158.29 million" in raw.decode("utf-8") and "JPY 1158" not in raw.decode("utf-8")
+    data = subprocess.run([*caj_exe(), "oda", "--year", "2016", "--format", "json"], capture_output=True,
+                          timeout=60, env=env(CAJ_DB=str(db_path), PYTHONIOENCODING="ascii")).stdout
+    assert data.isascii() and "\\u00a51158.29" in data.decode()
+    assert json.loads(data)[0]["value_stated"].startswith("¥")
 
 
 def test_python_dash_m(db_path):

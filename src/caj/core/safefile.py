@@ -241,13 +241,44 @@ def _sync(f: IO) -> None:
     os.fsync(f.fileno())
 
 
+def _lock(fd: int, wait: bool = True) -> bool:
+    """An exclusive lock on an open file: held by a writer until its process ends, however it ends,
+    so a temporary file whose lock can be taken was left by a process that was killed."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): abandoned temporaries are not cleared
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        return False
+    return True
+
+
+def _clear_abandoned(folder: str, suffix: str) -> None:
+    """Remove the temporaries of writes that were killed midway (`kill -9`): only caj's own
+    (TEMP_PREFIX and the same extension), and only those no running process holds."""
+    with suppress(OSError):
+        for entry in os.scandir(folder or "."):
+            if not (entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(suffix)
+                    and entry.is_file(follow_symlinks=False)):
+                continue
+            fd = os.open(entry.path, os.O_RDONLY)
+            try:
+                if _lock(fd, wait=False):
+                    _discard(entry.path)
+            finally:
+                os.close(fd)
+
+
 @contextmanager
 def _replacing(target: str) -> Iterator[str]:
     """A temporary file beside `target`, renamed onto it when the block succeeds and removed when it
-    fails in any way (KeyboardInterrupt too)."""
+    fails in any way (KeyboardInterrupt too); locked while it is written."""
     folder, name = os.path.split(target)
+    _clear_abandoned(folder, _suffix(name))
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=_suffix(name), dir=folder or ".")
-    os.close(fd)
+    _lock(fd)
     try:
         yield tmp
         _settle(tmp, target)
@@ -255,6 +286,8 @@ def _replacing(target: str) -> Iterator[str]:
     except BaseException:
         _discard(tmp)
         raise
+    finally:
+        os.close(fd)
     _sync_folder(folder or ".")
 
 
@@ -533,10 +566,12 @@ class FolderWriter:
         """After a failed block: list the files already replaced, so the folder stays caj's own
         export; a folder caj created and left empty goes. Best effort: the first error counts."""
         with suppress(OSError, CajError):
-            if self._written:
-                self._manifest({**self._previous, **self._written})
-            elif created:
+            if created:  # a new folder: everything in it is what this export just wrote
+                for name in self._written:
+                    os.unlink(os.path.join(self.folder, name))
                 os.rmdir(self.folder)
+            elif self._written:
+                self._manifest({**self._previous, **self._written})
 
 
 @contextmanager

@@ -325,9 +325,14 @@ def column_choice(table: str | None, column: str) -> str | None:
     return TABLE_CHOICES.get((table or "", column)) or choice_of(column)
 
 
+# where a column's type differs in one table (a figure's value is a number, a citation's is text)
+TABLE_TYPES = {("figures", "value"): NUM}
+
+
 def _column_sql(table: str, column: str) -> str:
     t, f = TABLES[table], FIELDS[column]
-    sql = f"{column} {SQL_TYPE[f.kind]}" + ("" if t.nullable(column) else " NOT NULL")
+    kind = TABLE_TYPES.get((table, column), f.kind)
+    sql = f"{column} {SQL_TYPE[kind]}" + ("" if t.nullable(column) else " NOT NULL")
     if column in t.unique:
         sql += " UNIQUE"
     if choice := column_choice(table, column):

@@ -52,7 +52,7 @@ def span(year=None, date_from=None, date_to=None) -> tuple[str | None, str | Non
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if lo and hi and lo > hi:
-        raise UsageError(f"--from {shown(date_from)} is after --to {shown(date_to)}")
+        raise UsageError(f"--from {str(date_from).strip()} is after --to {str(date_to).strip()}")
     return (None if date_from is None else str(date_from).strip(),
             None if date_to is None else str(date_to).strip())
 
