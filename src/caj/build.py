@@ -100,7 +100,8 @@ SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (
   id TEXT PRIMARY KEY, title TEXT, description TEXT, publisher TEXT NOT NULL, author TEXT,
-  date TEXT, url TEXT, kind TEXT NOT NULL, reliability TEXT NOT NULL, n_facts INTEGER NOT NULL DEFAULT 0);
+  date TEXT, url TEXT, kind TEXT NOT NULL, reliability TEXT NOT NULL, checked TEXT,
+  n_facts INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE topics (id TEXT PRIMARY KEY, label TEXT NOT NULL, parent TEXT REFERENCES topics(id));
 CREATE TABLE entities (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, iso2 TEXT, iso3 TEXT, m49 TEXT,

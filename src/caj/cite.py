@@ -15,7 +15,7 @@ from caj.queries import NotFound
 STYLES = ("text", "bibtex", "csl-json")
 CSL_TYPE = {"analysis": "report", "official": "document", "press": "article-newspaper",
             "dataset": "dataset"}
-SOURCE_KEYS = ("id", "title", "description", "publisher", "author", "date", "url", "kind")
+SOURCE_KEYS = ("id", "title", "description", "publisher", "author", "date", "url", "kind", "checked")
 # "Institute (IDSA), New Delhi": the place a publisher's name ends with, after its parenthesis
 PLACE = re.compile(r"^(.+\)), ([A-Z][a-z]+(?: [A-Z][a-z]+)?)$")
 
@@ -163,6 +163,8 @@ def as_csl(item: dict, n: int) -> dict:
         out["issued"] = _csl_date(s["date"])
     if s["url"]:
         out["URL"] = s["url"]
+        if s.get("checked"):  # the day the page was read against a stored copy
+            out["accessed"] = _csl_date(s["checked"])
     if item["locator"]:
         out["locator"] = item["locator"]
     note = [item["stance"] and item["stance"] != "states" and f"{item['stance']} the claim",

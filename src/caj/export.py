@@ -229,8 +229,8 @@ TABLES: list[dict] = [
      ]},
     {"name": "sources", "title": "Sources", "primaryKey": ["id"], "foreignKeys": [],
      "description": "The documents, public-record sources and datasets the citations name.",
-     "sql": "SELECT id, kind, date, title, {description}, publisher, author, url, reliability, n_facts "
-            "FROM sources ORDER BY id",
+     "sql": "SELECT id, kind, date, title, {description}, publisher, author, url, reliability, {checked}, "
+            "n_facts FROM sources ORDER BY id",
      "fields": [
          ("id", "string", "Stable identifier of the source."),
          ("kind", "string", "analysis, official, press or dataset."),
@@ -242,6 +242,8 @@ TABLES: list[dict] = [
          ("author", "string", "Author, where known."),
          ("url", "string", "Where to read it, where known."),
          ("reliability", "string", "What the source is and how far to trust it."),
+         ("checked", "string", "Day (EDTF) the page at `url` was read against a stored copy; empty: "
+                               "not checked against a copy."),
          ("n_facts", "integer", "Number of facts citing it."),
      ]},
     {"name": "entities", "title": "Entities", "primaryKey": ["id"],
@@ -366,7 +368,7 @@ def _table_rows(conn, table: dict) -> Iterator[dict]:
             yield {**r, "caveats": r.get("caveats") or []}
         return
     sql = table["sql"]
-    for column, source in (("description", "sources"), ("parent", "topics")):
+    for column, source in (("description", "sources"), ("checked", "sources"), ("parent", "topics")):
         # columns newer databases have: older ones export them empty
         have = {r[1] for r in conn.execute(f"PRAGMA table_info({source})")}
         sql = sql.replace(f"{{{column}}}", column if column in have else f"NULL AS {column}")

@@ -87,6 +87,7 @@ COLUMNS = {
     "author": "Author, where known.",
     "url": "Address of the source, where known.",
     "reliability": "What the source is and how far to trust it.",
+    "checked": "Day the page at `url` was read against a stored copy; empty: not checked against a copy.",
     "n_facts": "Number of facts citing it.",
     "iso2": "ISO 3166-1 alpha-2 code (countries).",
     "iso3": "ISO 3166-1 alpha-3 code (countries).",

@@ -70,6 +70,9 @@ FIELDS: dict[str, tuple[str, bool, str]] = {
     "author": (STR, True, "Its author, where known."),
     "url": (STR, True, "Where it is online, where known."),
     "reliability": (STR, False, "What the source is and how far to trust it."),
+    "checked": (STR, True, "The day (EDTF) the source was read against a stored copy of the page "
+                "at `url`; \"not checked against a copy\" for a public-record source never so read; "
+                "null for the two documents themselves."),
     "sources": (SOURCES, False, "Citations: a list of {source, locator, stance}. CSV/TSV write "
                 "it as `source:locator; source:locator`."),
 }
@@ -90,7 +93,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "conflicts": ("id", "kind", "date", "when", "title", "document_says", "stance", "record_says",
                   "note", "sources"),
     "sources": ("id", "kind", "date", "when", "title", "description", "publisher", "author", "url",
-                "reliability", "n_facts", "sources"),
+                "reliability", "checked", "n_facts", "sources"),
     "countries": ("id", "kind", "date", "when", "title", "iso2", "iso3", "aliases", "n_facts",
                   "sources"),
     "topics": ("id", "kind", "date", "when", "title", "parent", "n_facts", "sources"),

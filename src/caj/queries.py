@@ -370,7 +370,8 @@ def _fact_card(conn, row: sqlite3.Row) -> dict:
     rec["country_names"] = [_label(conn, "entities", "name", c) for c in rec["countries"]]
     rec["topic_names"] = [_label(conn, "topics", "label", t) for t in rec["topics"]]
     rec["citations"] = [_citation(r) for r in conn.execute(
-        "SELECT c.*, s.title AS source_title, s.publisher, s.kind AS source_kind FROM citations c "
+        "SELECT c.*, s.title AS source_title, s.publisher, s.kind AS source_kind, s.url AS source_url, "
+        f"s.checked AS source_checked, {_DOCUMENT_SQL.format(s='s')} AS document FROM citations c "
         "JOIN sources s ON s.id = c.source_id WHERE c.fact_id = ? ORDER BY c.n", (fid,))]
     for table, key in (("oda", "oda"), ("projects", "project"), ("figures", "figure")):
         block = conn.execute(f"SELECT * FROM {table} WHERE fact_id = ?", (fid,)).fetchone()
@@ -384,13 +385,15 @@ def _label(conn, table: str, column: str, key: str) -> str:
     return row[0] if row else key
 
 
-CITATION_FIELDS = ("source", "source_title", "publisher", "locator", "stance", "value", "date",
-                   "quote", "note")
+CITATION_FIELDS = ("source", "source_title", "publisher", "source_checked", "locator", "stance",
+                   "value", "date", "quote", "note")
 
 
 def _citation(r: sqlite3.Row) -> dict:
     have = set(r.keys())
     out = {k: (r[k] if k in have else None) for k in CITATION_FIELDS if k != "source"}
+    if "document" in have:
+        out["source_checked"] = checked_label(r["source_checked"], r["source_url"], bool(r["document"]))
     return {"source": r["source_id"], **out}
 
 
@@ -514,14 +517,31 @@ def _search_row(conn, r: sqlite3.Row, hit: str) -> dict:
 # --- lists ------------------------------------------------------------------------------------
 
 
+NOT_CHECKED = "not checked against a copy"
+# a document is a source some fact cites as stating it; every other source is public record (or
+# a dataset), read against a stored copy of its page or said not to be
+_DOCUMENT_SQL = ("EXISTS (SELECT 1 FROM citations d WHERE d.source_id = {s}.id AND d.stance = 'states')")
+
+
+def checked_label(checked: str | None, url: str | None, document: bool) -> str | None:
+    """What `checked` says of a source: the day it was read against a stored copy of its page;
+    "not checked against a copy" for a public-record source without one; null for a document."""
+    if checked and url:
+        return checked
+    return None if document else NOT_CHECKED
+
+
 def sources(conn) -> list[dict]:
     have = {r[1] for r in conn.execute("PRAGMA table_info(sources)")}
     described = "description" if "description" in have else "NULL AS description"
-    sql = (f"SELECT id, kind, date, title, {described}, publisher, author, url, reliability, n_facts "
+    checked = "checked" if "checked" in have else "NULL AS checked"
+    sql = (f"SELECT id, kind, date, title, {described}, publisher, author, url, reliability, n_facts, "
+           f"{checked}, {_DOCUMENT_SQL.format(s='sources')} AS document "
            "FROM sources ORDER BY kind = 'dataset', id")
     return [{"id": r["id"], "kind": r["kind"], "date": r["date"], "when": _when(r["date"]),
-             **{k: r[k] for k in ("title", "description", "publisher", "author", "url", "reliability",
-                                  "n_facts")}, "sources": []} for r in conn.execute(sql)]
+             **{k: r[k] for k in ("title", "description", "publisher", "author", "url", "reliability")},
+             "checked": checked_label(r["checked"], r["url"], bool(r["document"])),
+             "n_facts": r["n_facts"], "sources": []} for r in conn.execute(sql)]
 
 
 def _when(edtf: str | None) -> str | None:

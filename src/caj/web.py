@@ -221,8 +221,12 @@ def metadata(db_path: str | Path) -> dict:
         names = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")]
         tables = {name: _hidden() if name in hidden else _table(conn, name) for name in names}
-        sources = conn.execute("SELECT id, title, publisher, url FROM sources ORDER BY kind = "
-                               "'dataset', id").fetchall()
+        have = {r[1] for r in conn.execute("PRAGMA table_info(sources)")}
+        checked = "s.checked" if "checked" in have else "NULL"
+        sources = conn.execute(
+            f"SELECT s.id, s.title, s.publisher, s.url, {checked}, EXISTS (SELECT 1 FROM citations d "
+            "WHERE d.source_id = s.id AND d.stance = 'states') FROM sources s "
+            "ORDER BY s.kind = 'dataset', s.id").fetchall()
         build = dict(conn.execute("SELECT key, value FROM meta").fetchall())
     finally:
         conn.close()
@@ -249,9 +253,17 @@ def _table(conn: sqlite3.Connection, name: str) -> dict:
 
 
 def _about(sources: list, build: dict) -> str:
+    from caj.queries import NOT_CHECKED, checked_label
+
+    def checked(day, url, document) -> str:
+        said = checked_label(day, url, bool(document))
+        if said is None:
+            return ""
+        return f"; <em>{NOT_CHECKED}</em>" if said == NOT_CHECKED else f"; checked {html.escape(said)}"
+
     items = "".join(
-        f"<li>{_link(title or sid, url)} ({html.escape(publisher)}; <code>{html.escape(sid)}</code>)"
-        f"</li>" for sid, title, publisher, url in sources)
+        f"<li>{_link(title or sid, url)} ({html.escape(publisher)}; <code>{html.escape(sid)}</code>"
+        f"{checked(day, url, document)})</li>" for sid, title, publisher, url, day, document in sources)
     stamp = html.escape(f"data {build.get('data_version', '?')}, built {build.get('build_time', '?')}"
                         f", content sha256 {build.get('content_hash', '?')[:12]}")
     return (f"<p>{html.escape(fields.DESCRIPTION)}</p><p>Sources:</p><ul>{items}</ul>"

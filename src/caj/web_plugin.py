@@ -243,6 +243,8 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if column in LISTS and isinstance(value, str) and value.startswith("["):
         return _items(value)
+    if table == "sources" and column == "checked" and value in (None, ""):
+        return Markup("<em>not checked against a copy</em>")
     if column not in ("id", "fact_id") or table in NOT_FACTS or value in (None, ""):
         return None
     label = value.get("label") if isinstance(value, dict) else None
