@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -248,6 +249,8 @@ def _check_source(ds: Dataset, src: Source, here: Here) -> None:
     if src.checked and not src.url:
         _problem(ds, here, src.id, "checked", "a source checked against a copy needs the url of "
                  "that page")
+    if src.url and not urlsplit(src.url).path.strip("/") and not urlsplit(src.url).query:
+        _problem(ds, here, src.id, "url", "a site's home page: give the address of the page itself")
 
 
 def is_checked(src: Source | None) -> bool:
