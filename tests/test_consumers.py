@@ -63,8 +63,15 @@ def test_real_timeline_csv_equals_its_json(db_path):
     assert list(df["id"]) == [r["id"] for r in as_json]
     assert list(df["title"]) == [r["title"] for r in as_json]
     assert list(df["summary"]) == [r["summary"] for r in as_json]
-    flat = ["; ".join(f"{s['source']}:{s['locator']}" for s in r["sources"]) for r in as_json]
-    assert list(df["sources"]) == flat
+    # every list cell splits back into exactly the JSON list (docs/formats.md, "Lists")
+    from caj.core.vocab import split_list
+
+    assert [split_list(c) for c in df["sources"]] == [
+        [f"{s['source']}:{s['locator']}" for s in r["sources"]] for r in as_json]
+    assert [split_list(c) for c in df["countries"]] == [r["countries"] for r in as_json]
+    oda = json.loads(invoke("oda", "--format", "json").out)
+    cells = pd.read_csv(io.StringIO(invoke("oda", "--format", "csv").out), dtype=str, keep_default_na=False)
+    assert [split_list(c) for c in cells["caveats"]] == [r["caveats"] for r in oda]
 
 
 def test_real_oda_csv_piped_into_pandas(db_path):

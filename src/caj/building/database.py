@@ -132,8 +132,10 @@ def _finish(db: sqlite_utils.Database) -> None:
 def _insert(db: sqlite_utils.Database, ds: Dataset, progress=None) -> None:
     facts = sorted(ds.facts.values(), key=_order)
     counts = _source_counts(facts)
+    stated = {c.source for f in facts for c in f.citations if c.stance == "states"}
     db["sources"].insert_all(
-        {**s.model_dump(), "n_facts": counts.get(s.id, 0)} for s in _by_id(ds.sources)
+        {**s.model_dump(), "document": int(s.id in stated), "n_facts": counts.get(s.id, 0)}
+        for s in _by_id(ds.sources)
     )
     db["topics"].insert_all({"id": t.id, "label": t.label, "parent": t.parent} for t in _by_id(ds.topics))
     db["entities"].insert_all(_entity_rows(ds))

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -244,6 +245,18 @@ def _check_date(ds, here: Here, rid, fld, value, optional=False) -> None:
 
 def _check_source(ds: Dataset, src: Source, here: Here) -> None:
     _check_date(ds, here, src.id, "date", src.date, optional=True)
+    _check_date(ds, here, src.id, "checked", src.checked, optional=True)
+    if src.checked and not src.url:
+        _problem(ds, here, src.id, "checked", "a source checked against a copy needs the url of "
+                 "that page")
+    if src.url and not urlsplit(src.url).path.strip("/") and not urlsplit(src.url).query:
+        _problem(ds, here, src.id, "url", "a site's home page: give the address of the page itself")
+
+
+def is_checked(src: Source | None) -> bool:
+    """Checked against a stored copy: the day it was read (`checked`) and the page (`url`). A
+    public-record source without both is "not checked against a copy" wherever it is shown."""
+    return bool(src and src.checked and src.url)
 
 
 def _check_entities(ds: Dataset) -> None:
@@ -285,7 +298,8 @@ def _check_fact(ds: Dataset, fact: Fact, here: Here) -> None:
         _ref(ds, here, fid, "project.sector", fact.project.sector, ds.topics)
     for i, cite in enumerate(fact.citations):
         _check_citation(ds, fact, cite, here, prefix=f"citations.{i}.")
-    for fld, msg in quote_problems(fact):
+    checked = {c.source for c in fact.citations if is_checked(ds.sources.get(c.source))}
+    for fld, msg in quote_problems(fact, checked) + record_problems(fact, checked):
         _problem(ds, here, fid, fld, msg)
 
 
@@ -306,22 +320,62 @@ MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "
 DATED_EVENTS = {"9/11": 2001}
 
 
-def quote_problems(fact: Fact) -> list[tuple[str, str]]:
+def quote_problems(fact: Fact, checked: set[str] = frozenset()) -> list[tuple[str, str]]:
     """A stated date must be carried by a quote of a citation that states or supports the fact,
-    and every number in the title or summary by a quote of one of its citations."""
+    and every number, and every month, in the title or summary by a quote of one of its
+    citations or by the value or date of a citation whose source was checked against a copy
+    (`checked`: the ids of those sources)."""
     out = []
     quotes = [c.quote for c in fact.citations if c.quote]
     if fact.date_basis == "stated":
         own = [c.quote for c in fact.citations if c.quote and c.stance in ("states", "supports")]
         if not any(carries_date(q, fact.date) for q in own):
             out.append(("date", f"stated date {fact.date} is in no quote of a citation that states it"))
-    quoted = [n for q in quotes for n in numbers_in(q)]
+    record = [c for c in fact.citations if c.source in checked]
+    carried = [n for q in quotes for n in numbers_in(q)]
+    carried += [n for c in record for n in numbers_in(c.value or "") + _date_numbers(c.date)]
+    months = {m for q in quotes for m in MONTH_NAMES if m in q}
+    months |= {m for c in record for m in _date_months(c.date)}
     for fld in ("title", "summary"):
-        missing = [n for n in numbers_in(getattr(fact, fld)) if not _all_in([n], quoted)]
+        text = getattr(fact, fld)
+        missing = [n for n in numbers_in(text) if not _all_in([n], carried)]
         if missing:
             shown = ", ".join(f"{n:g}" for n in missing)
-            out.append((fld, f"{shown} in the {fld} is in no quote of its citations"))
+            out.append((fld, f"{shown} in the {fld} is in no quote of its citations, nor in a "
+                             "checked citation"))
+        unnamed = [m for m in MONTH_NAMES if re.search(rf"\b{m}\b", text) and m not in months]
+        if unnamed:
+            out.append((fld, f"{', '.join(unnamed)} in the {fld} is in no quote of its citations, "
+                             "nor in the date of a checked citation"))
     return out
+
+
+def record_problems(fact: Fact, checked: set[str]) -> list[tuple[str, str]]:
+    """A date from the public record (`date_basis: record`) must be carried, as the `date` of a
+    citation that refines or supports the fact, by a source checked against a copy; and a
+    contradiction must not rest on unchecked sources alone."""
+    out = []
+    if fact.date_basis == "record":
+        dating = [c for c in fact.citations if c.stance in ("refines", "supports") and c.date == fact.date]
+        if not any(c.source in checked for c in dating):
+            who = ", ".join(sorted({c.source for c in dating})) or "no citation"
+            out.append(("date", f"record date {fact.date} rests on {who}: no citation of a source "
+                                "checked against a copy carries it"))
+    against = [c.source for c in fact.citations if c.stance == "contradicts"]
+    if against and not set(against) & checked:
+        out.append(("citations", f"the contradiction rests on unchecked sources alone "
+                                 f"({', '.join(sorted(set(against)))})"))
+    return out
+
+
+def _date_numbers(edtf: str | None) -> list[float]:
+    """The numbers a reader sees in a date: 2024-01-22 -> 2024, 1, 22."""
+    return [float(p) for p in re.findall(r"\d+", edtf or "")]
+
+
+def _date_months(edtf: str | None) -> set[str]:
+    return {MONTH_NAMES[int(m) - 1] for m in re.findall(r"\d{4}-(\d{2})", edtf or "")
+            if 1 <= int(m) <= 12}
 
 
 def carries_date(quote: str, date: str) -> bool:

@@ -131,6 +131,14 @@ def caveat_groups(rows: list[dict], label, skip: tuple[str, ...] = ()) -> dict[s
 UNCHECKED = "not checked against a copy"
 
 
+def checked(source: dict) -> str:
+    """What a reader is told of a source's check: the day its page was read against a stored copy,
+    or that it was not; nothing for the documents themselves (they are the texts curated)."""
+    if source.get("checked"):
+        return f"checked {source['checked']}"
+    return "" if source.get("document") else UNCHECKED
+
+
 def source_label(s: dict) -> str:
     """A source's real title as it is; a supplied description in [square brackets], never quoted."""
     if s.get("title"):

@@ -58,6 +58,9 @@ class Source(Record):
     url: str | None = None
     kind: SourceKind
     reliability: str = Field(min_length=1)
+    # EDTF day the curator read a stored copy of the page at `url`; null: not checked against a
+    # copy (a public-record source is then marked so wherever it is shown)
+    checked: Edtf | None = None
 
     @model_validator(mode="after")
     def _title_or_description(self) -> Source:

@@ -151,6 +151,10 @@ FIELDS: dict[str, Field] = {
     "author": F(STR, "Its author, where known.", null=True),
     "url": F(STR, "Where it is online, where known.", null=True),
     "reliability": F(STR, "What the source is and how far to trust it."),
+    "checked": F(STR, "The day (EDTF) the source's page at `url` was read against a stored copy; null: "
+                      "not checked against a copy (tables and pages say so).", null=True),
+    "document": F(BOOL, "One of the commented documents the facts are curated from (a source some "
+                        "fact is stated by), not the public record."),
     # columns of the database (and of the data package) that no command prints as such
     "seq": F(INT, "Position of the fact in timeline order (earliest, latest, id)."),
     "date_display": F(STR, "The date as a reader says it: the `when` field."),
@@ -262,7 +266,8 @@ TABLES: dict[str, Table] = {
     "meta": T("Build metadata: schema and data version, content hash, build time.",
               "key value", ("key",), internal=True),
     "sources": T("The sources facts cite: the two commentaries, the public record, the rate table.",
-                 "id title? description? publisher author? date? url? kind reliability n_facts", ("id",)),
+                 "id title? description? publisher author? date? url? kind reliability checked? "
+                 "document n_facts", ("id",)),
     "topics": T("The topics facts are filed under.", "id label parent?", ("id",),
                 {"parent": "topics.id"}),
     "entities": T("Countries, regions, organisations, companies, banks, initiatives, people and places.",
@@ -369,14 +374,15 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "conflicts": ("id", "kind", "date", "when", "title", "document_says", "stance", "record_says",
                   "note", "sources"),
     "sources": ("id", "kind", "date", "when", "title", "description", "publisher", "author", "url",
-                "reliability", "n_facts", "sources"),
+                "reliability", "checked", "document", "n_facts", "sources"),
     "countries": ("id", "kind", "date", "when", "title", "iso2", "iso3", "aliases", "n_facts",
                   "sources"),
     "topics": ("id", "kind", "date", "when", "title", "parent", "n_facts", "sources"),
 }
 COMMANDS["actors"] = COMMANDS["countries"]
 SHOW_COMMON = ("id", "kind", "date", "when", "title", "sources")
-CITATION = ("source", "source_title", "publisher", "locator", "stance", "value", "date", "quote", "note")
+CITATION = ("source", "source_title", "publisher", "source_url", "source_checked", "source_document",
+            "locator", "stance", "value", "date", "quote", "note")
 ROW_FLAGS = ("corroborated", "disputed", "refined")
 
 
@@ -505,7 +511,7 @@ PACKAGE = (
     Resource("citations", "Citations", "fact_id n source_id locator stance value date note",
              ("fact_id", "n"), {"fact_id": "facts.id", "source_id": "sources.id"}),
     Resource("sources", "Sources", "id kind date title description publisher author url reliability "
-             "n_facts", ("id",)),
+             "checked document n_facts", ("id",)),
     Resource("entities", "Entities", "id kind title iso2 iso3 country note aliases", ("id",),
              {"country": "entities.id"}),
     Resource("topics", "Topics", "id title parent", ("id",), {"parent": "topics.id"}),

@@ -116,6 +116,8 @@ def as_csl(item: dict, n: int) -> dict:
         out["issued"] = _csl_date(s["date"])
     if s["url"]:
         out["URL"] = s["url"]
+    if s.get("checked"):  # the day the page was read against a stored copy
+        out["accessed"] = _csl_date(s["checked"])
     if item["locator"]:
         out["locator"] = item["locator"]
     note = [item["stance"] and item["stance"] != "states" and f"{item['stance']} the claim",

@@ -233,7 +233,7 @@ def _draw_lanes(ax, lanes, offset, counts, items, x0, x1, y) -> None:
 def _timeline_caption(conn, rows: list[dict]) -> str:
     text = "Sources: " + _source_names(conn, _cited(rows)) + ". Full references: caj cite ID; " \
            "each fact: caj show ID."
-    return "\n".join(textwrap.wrap(text, 190))
+    return "\n".join(textwrap.wrap(text, 190, break_on_hyphens=False))  # never split a source id
 
 
 # --- ODA ----------------------------------------------------------------------------------------
@@ -346,4 +346,4 @@ def _oda_caption(conn, rows, bars, missing, currency) -> str:
         lines.append("Not drawn, no rate for their year: " + ", ".join(r["id"] for r in missing) + ".")
     lines.append("Sources: " + _source_names(conn, _cited(rows)) + ". Values as printed: caj oda; "
                  "full references: caj cite ID.")
-    return "\n".join(w for line in lines for w in textwrap.wrap(line, 160))
+    return "\n".join(w for line in lines for w in textwrap.wrap(line, 160, break_on_hyphens=False))

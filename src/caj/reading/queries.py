@@ -375,7 +375,8 @@ def _fact_card(conn, row: sqlite3.Row) -> dict:
     rec["country_names"] = [_label(conn, "entities", "name", c) for c in rec["countries"]]
     rec["topic_names"] = [_label(conn, "topics", "label", t) for t in rec["topics"]]
     rec["citations"] = [_citation(r) for r in conn.execute(
-        "SELECT c.*, s.title AS source_title, s.publisher, s.kind AS source_kind FROM citations c "
+        "SELECT c.*, s.title AS source_title, s.publisher, s.url AS source_url, s.checked AS source_checked,"
+        " s.document AS source_document FROM citations c "
         "JOIN sources s ON s.id = c.source_id WHERE c.fact_id = ? ORDER BY c.n", (fid,))]
     for table, key in (("oda", "oda"), ("projects", "project"), ("figures", "figure")):
         block = conn.execute(f"SELECT * FROM {table} WHERE fact_id = ?", (fid,)).fetchone()
@@ -389,14 +390,9 @@ def _label(conn, table: str, column: str, key: str) -> str:
     return row[0] if row else key
 
 
-CITATION_FIELDS = ("source", "source_title", "publisher", "locator", "stance", "value", "date",
-                   "quote", "note")
-
-
 def _citation(r: sqlite3.Row) -> dict:
-    have = set(r.keys())
-    out = {k: (r[k] if k in have else None) for k in CITATION_FIELDS if k != "source"}
-    return {"source": r["source_id"], **out}
+    out = {k: r[k] for k in vocab.CITATION if k != "source"}
+    return {"source": r["source_id"], **out, "source_document": bool(r["source_document"])}
 
 
 def _entity_by_name(conn, text: str) -> sqlite3.Row | None:
@@ -540,7 +536,8 @@ def _search_row(conn, r: sqlite3.Row, hit: str) -> dict:
 # --- lists ------------------------------------------------------------------------------------
 
 
-SOURCE_FIELDS = ("title", "description", "publisher", "author", "url", "reliability", "n_facts")
+SOURCE_FIELDS = ("title", "description", "publisher", "author", "url", "reliability", "checked", "document",
+                 "n_facts")
 
 
 def sources(conn) -> list[dict]:
@@ -548,7 +545,8 @@ def sources(conn) -> list[dict]:
     sql = (f"SELECT id, kind, date, {', '.join(SOURCE_FIELDS)} FROM sources "
            "ORDER BY kind = 'dataset', id")
     return [{"id": r["id"], "kind": r["kind"], "date": r["date"], "when": display.display_date(r["date"]),
-             **{k: r[k] for k in SOURCE_FIELDS}, "sources": []} for r in conn.execute(sql)]
+             **{k: r[k] for k in SOURCE_FIELDS}, "document": bool(r["document"]), "sources": []}
+            for r in conn.execute(sql)]
 
 
 def source_rows(conn, ref: str | None = None) -> list[dict]:

@@ -88,6 +88,8 @@ def _value(card: Card, f: dict) -> None:
 def _citation(card: Card, c: dict) -> None:
     said = " · ".join(x for x in (c.get("value"), c.get("date")) if x)
     card.add(f"{c['source']}, {c['locator']}" + (f": {said}" if said else ""), indent=2)
+    if not c.get("source_checked") and not c.get("source_document"):
+        card.add(f"({display.UNCHECKED})", "dim", indent=4)
     if c.get("quote"):
         card.add(f"“{c['quote']}”", "italic", indent=4)
     if c.get("note"):

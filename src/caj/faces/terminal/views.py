@@ -174,6 +174,8 @@ SOURCES = View(columns=[Col("id", "Id", no_wrap=True), Col("kind", "Kind"),
                         Col("title", "Title", show=source_title, ratio=3),
                         Col("publisher", "Publisher", ratio=2),
                         Col("url", "Online", show=lambda v, r: "yes" if v else "no URL"),
+                        Col("checked", "Checked", show=lambda v, r: display.checked(r), ratio=1),
+                        Col("checked", "Checked", show=lambda v, r: v or "", ratio=1),
                         Col("n_facts", "Facts", justify="right")],
                caption="[Bracketed]: no title known; a description. `caj cite ID` cites one.",
                fields=vocab.COMMANDS["sources"])

@@ -86,11 +86,16 @@ def _table(name: str, columns: list[str]) -> dict:
 def _about(sources: list[dict], build: dict) -> str:
     items = "".join(
         f"<li>{_link(display.source_label(s), s['url'])} ({html.escape(s['publisher'])}; "
-        f"<code>{html.escape(s['id'])}</code>)</li>" for s in sources)
+        f"<code>{html.escape(s['id'])}</code>{_checked(s)})</li>" for s in sources)
     stamp = html.escape(f"data {build.get('data_version', '?')}, built {build.get('build_time', '?')}"
                         f", content sha256 {build.get('content_hash', '?')[:12]}")
     return (f"<p>{html.escape(DESCRIPTION)}</p><p>Sources:</p><ul>{items}</ul>"
             f"<p><small>{stamp}</small></p>")
+
+
+def _checked(source: dict) -> str:
+    said = display.checked(source)
+    return f"; {html.escape(said)}" if said else ""
 
 
 def _link(text: str, url: str | None) -> str:
