@@ -1,8 +1,8 @@
 import pytest
 
 from caj.core import dates
-from caj.core.edtf import bounds
 from caj.core.display import display_date
+from caj.core.edtf import bounds
 
 
 @pytest.mark.parametrize("edtf, lo, hi, shown, precision", [

@@ -1,9 +1,9 @@
 """Pipes and terminals for real: the installed command in a subprocess and a pseudo-terminal."""
 
+import json
 import os
 import pty
 import select
-import json
 import subprocess
 
 from conftest import caj_exe, env

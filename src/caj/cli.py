@@ -50,7 +50,8 @@ FromOpt = Annotated[Optional[str], typer.Option(
     "--from", metavar="DATE",
     help="From this date on (YYYY, YYYY-MM, YYYY-MM-DD or a decade: 1990s): facts whose dates overlap it.")]
 ToOpt = Annotated[Optional[str], typer.Option(
-    "--to", metavar="DATE", help="Up to this date (YYYY, YYYY-MM, YYYY-MM-DD or the end of a decade: 1990s).")]
+    "--to", metavar="DATE",
+    help="Up to this date (YYYY, YYYY-MM, YYYY-MM-DD or the end of a decade: 1990s).")]
 TopicOpt = Annotated[Optional[str], typer.Option(
     "--topic", "-t", metavar="TOPIC",
     help="Topic: id, label or alias, with the topics beneath it (see `caj topics`).")]
@@ -146,8 +147,9 @@ def timeline(
         "--with-undated", help="Add statements the documents make without a date (dated as of "
         "the document, marked *).")] = False,
     fmt: FormatOpt = None, db: DbOpt = None, plot: PlotOpt = None,
-    by: Annotated[Optional[str], typer.Option("--by", metavar="country|kind",
-                                              help="With --plot: one lane per country (default) or per kind.")] = None,
+    by: Annotated[Optional[str], typer.Option(
+        "--by", metavar="country|kind",
+        help="With --plot: one lane per country (default) or per kind.")] = None,
 ) -> None:
     """Dated facts in order, with their sources.
 
@@ -202,7 +204,8 @@ def oda(
     names = _names(conn, "table" if chart else shape)
     if chart and rows and shape == "table":
         return render.draw_bars(views.oda_bars(rows, names), views.caveat_notes(rows, names), sys.stdout)
-    _out(conn, rows, shape, views.oda_view(rows, rows[0].get("converted_currency") if rows and currency else None, names),
+    shown_in = rows[0]["converted_currency"] if rows and currency else None
+    _out(conn, rows, shape, views.oda_view(rows, shown_in, names),
          "no ODA figures match; `caj oda` alone lists all of them")
 
 
@@ -210,7 +213,8 @@ def oda(
 def projects(
     country: CountryOpt = None,
     sector: Annotated[Optional[str], typer.Option(
-        "--sector", metavar="TOPIC", help="Sector: a topic id, label or alias, with the topics beneath it.")] = None,
+        "--sector", metavar="TOPIC",
+        help="Sector: a topic id, label or alias, with the topics beneath it.")] = None,
     partner: Annotated[Optional[str], typer.Option(
         "--partner", "-p", metavar="NAME", help="A company, agency or bank involved.")] = None,
     status: StatusOpt = None, fmt: FormatOpt = None, db: DbOpt = None,
@@ -239,7 +243,8 @@ def show(ref: IdArg, fmt: FormatOpt = None, db: DbOpt = None) -> None:
 
 @app.command()
 def search(
-    text: Annotated[str, typer.Argument(metavar="TEXT", help="Words, \"a phrase\", or a prefix* (SQLite FTS5).")],
+    text: Annotated[str, typer.Argument(
+        metavar="TEXT", help="Words, \"a phrase\", or a prefix* (SQLite FTS5).")],
     limit: Annotated[int, typer.Option(
         "--limit", "-n", metavar="N", min=1, max=10000, help="At most this many hits (1 to 10000).")] = 20,
     fmt: FormatOpt = None, db: DbOpt = None,
@@ -415,8 +420,11 @@ def export_timelinejs(
     from caj.faces import export
 
     conn = connect(db)
-    _export("timelinejs", lambda progress: f"{export.write_timelinejs(conn, out, progress=progress, with_undated=with_undated)} events",
-            out, quiet)
+
+    def write(progress) -> str:
+        return f"{export.write_timelinejs(conn, out, progress, with_undated)} events"
+
+    _export("timelinejs", write, out, quiet)
 
 
 @export_app.command("datapackage")
@@ -432,8 +440,11 @@ def export_datapackage(
     from caj.faces import export
 
     conn = connect(db)
-    _export("datapackage", lambda progress: f"{len(export.datapackage(conn, folder, progress)['resources'])} tables",
-            folder, quiet)
+
+    def write(progress) -> str:
+        return f"{len(export.datapackage(conn, folder, progress)['resources'])} tables"
+
+    _export("datapackage", write, folder, quiet)
 
 
 @export_app.command("csl-json")
@@ -454,7 +465,8 @@ def export_csl_json(out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = Non
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", metavar="HOST", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", metavar="PORT", min=1, max=65535, help="Port to listen on.")] = 8001,
+    port: Annotated[int, typer.Option(
+        "--port", metavar="PORT", min=1, max=65535, help="Port to listen on.")] = 8001,
     open_browser: Annotated[bool, typer.Option("--open", help="Open it in a web browser.")] = False,
     metadata: Annotated[bool, typer.Option(
         "--metadata", help="Print the Datasette metadata (JSON) and exit (for datasette package).")] = False,

@@ -96,7 +96,7 @@ def _steady_stderr() -> None:
     """A closed stderr swallows messages instead of crashing; one that cannot encode UTF-8
     escapes what it cannot show."""
     if sys.stderr is None:
-        sys.stderr = open(os.devnull, "w")  # noqa: SIM115: lives as long as the process
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (it lives as long as the process)
     elif hasattr(sys.stderr, "reconfigure"):
         sys.stderr.reconfigure(errors="backslashreplace")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from caj.building.database import BuildError, build
+from caj.building.database import build
 from caj.building.load import Dataset, load
 from caj.core.errors import CurationError
 

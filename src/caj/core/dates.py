@@ -18,7 +18,7 @@ def date_span(value) -> tuple[str, str]:
         return f"{start:04d}-01-01", f"{start + 9:04d}-12-31"
     m = DATE.fullmatch(text)
     if not m or (m.group(2) and not 1 <= int(m.group(2)) <= 12):
-        raise ValueError(f"{_quoted(value)} is not a date; give YYYY, YYYY-MM, YYYY-MM-DD or a decade (1990s)")
+        raise _not_a_date(value)
     y, mo = int(m.group(1)), int(m.group(2) or 0)
     if not m.group(2):
         return f"{y:04d}-01-01", f"{y:04d}-12-31"
@@ -28,8 +28,12 @@ def date_span(value) -> tuple[str, str]:
     if not m.group(3):
         return f"{y:04d}-{mo:02d}-01", f"{y:04d}-{mo:02d}-{last:02d}"
     if not 1 <= int(m.group(3)) <= last:
-        raise ValueError(f"{_quoted(value)} is not a date; give YYYY, YYYY-MM, YYYY-MM-DD or a decade (1990s)")
+        raise _not_a_date(value)
     return text, text
+
+
+def _not_a_date(value) -> ValueError:
+    return ValueError(f"{_quoted(value)} is not a date; give YYYY, YYYY-MM, YYYY-MM-DD or a decade (1990s)")
 
 
 def _quoted(value) -> str:

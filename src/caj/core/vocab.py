@@ -165,6 +165,7 @@ FIELDS: dict[str, Field] = {
     "n_citations": F(INT, "Number of citations of the fact."),
     "sources_json": F(STR, "Citations as a JSON list of {source, locator, stance}."),
     "fact_id": F(STR, "The fact this row belongs to."),
+    "fact_date": F(STR, "The fact's date (EDTF), beside a citation's own."),
     "topic_id": F(STR, "The topic."),
     "entity_id": F(STR, "The entity."),
     "source_id": F(STR, "The source cited."),

@@ -702,6 +702,7 @@ def package_rows(conn, resource) -> Iterator[dict]:
             yield {**r, "id": r["id"]}
         return
     cols = ", ".join(PACKAGE_COLUMNS.get((resource.table, c), c) for c in resource.columns)
-    sql = f"SELECT {cols} FROM {resource.table} ORDER BY {'seq' if resource.name == 'facts' else ', '.join(resource.key)}"
+    order = "seq" if resource.name == "facts" else ", ".join(resource.key)
+    sql = f"SELECT {cols} FROM {resource.table} ORDER BY {order}"
     for r in conn.execute(sql):
         yield dict(r)

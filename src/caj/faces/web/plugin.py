@@ -79,8 +79,9 @@ def _error(exc: CajError, ext: str) -> Response:
 
 
 def _html(title: str, rows: list[dict], error: str = "") -> str:
-    items = "".join(f"<li>{html.escape(str(r.get('when') or ''))} {html.escape(str(r.get('title') or r['id']))}"
-                    f" <code>{html.escape(r['id'])}</code></li>" for r in rows)
+    items = "".join(f"<li>{html.escape(str(r.get('when') or ''))} "
+                    f"{html.escape(str(r.get('title') or r['id']))} <code>{html.escape(r['id'])}</code></li>"
+                    for r in rows)
     message = f"<p role='alert'>{html.escape(error)}</p>" if error else ""
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}"
             f"</title></head><body><h1>{html.escape(title)}</h1>{message}<ul>{items}</ul></body></html>")
