@@ -37,9 +37,10 @@ def _fact(fid, citations, **over):
 
 
 def _problems(data, *sources, facts=()):
-    text = (data / "sources.yaml").read_text(encoding="utf-8")
-    (data / "sources.yaml").write_text(text + "\n" + yaml.safe_dump(list(sources), allow_unicode=True,
-                                                                    sort_keys=False), encoding="utf-8")
+    if sources:
+        text = (data / "sources.yaml").read_text(encoding="utf-8")
+        (data / "sources.yaml").write_text(text + "\n" + yaml.safe_dump(
+            list(sources), allow_unicode=True, sort_keys=False), encoding="utf-8")
     _write(data / "facts" / "zz-checked.yaml", list(facts) or [])
     return [str(p) for p in load(data).problems]
 

@@ -52,6 +52,10 @@ class Dataset:
     problems: list[Problem] = field(default_factory=list)
     # where each record was read: (bucket, id) -> (file, line)
     where: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    # what could not be read: a file (anything may be missing), or a record's id; a reference to
+    # either is not reported again as "unknown id", so a problem is reported once, at its cause
+    unreadable_files: bool = False
+    broken_ids: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -101,9 +105,8 @@ def _read_list(path: Path, ds: Dataset) -> Iterator[tuple[dict, _Node]]:
     try:
         root, data = _parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        ds.problems.append(Problem(rel, line, "-", "-", f"cannot read: {_one_line(exc)}"))
+        ds.unreadable_files = True
+        ds.problems.append(_unreadable(rel, exc))
         return
     if data is None:
         return
@@ -112,6 +115,15 @@ def _read_list(path: Path, ds: Dataset) -> Iterator[tuple[dict, _Node]]:
         return
     for item, node in zip(data, root.value, strict=True):
         yield item, _Node(node)
+
+
+def _unreadable(rel: str, exc: Exception) -> Problem:
+    """One problem for a file that is not YAML, at `file:line:col` of the syntax error."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return Problem(rel, 1, "-", "-", f"cannot read: {_one_line(exc)}")
+    what = getattr(exc, "problem", None) or "not valid YAML"
+    return Problem(f"{rel}:{mark.line + 1}", mark.column + 1, "-", "-", f"YAML syntax: {what}")
 
 
 # libyaml when the platform has it: a 1M-fact dataset parses in minutes, not hours
@@ -144,6 +156,7 @@ def _parse(model: type[BaseModel], item: object, node: _Node, rel: str, ds: Data
     try:
         return model.model_validate(item)
     except ValidationError as exc:
+        ds.broken_ids.add(rid)
         for err in exc.errors():
             loc = tuple(err["loc"])
             name = ".".join(str(p) for p in loc) or "-"
@@ -225,7 +238,8 @@ def _problem(ds: Dataset, here: Here, rid: str, fld: str, msg: str) -> None:
 
 
 def _ref(ds: Dataset, here: Here, rid: str, fld: str, ref: str, table: dict) -> None:
-    if ref not in table:
+    """An unknown id is a problem of its own only when nothing it could name failed to read."""
+    if ref not in table and ref not in ds.broken_ids and not ds.unreadable_files:
         _problem(ds, here, rid, fld, f"unknown id {ref!r}")
 
 
@@ -298,6 +312,8 @@ def _check_fact(ds: Dataset, fact: Fact, here: Here) -> None:
         _ref(ds, here, fid, "project.sector", fact.project.sector, ds.topics)
     for i, cite in enumerate(fact.citations):
         _check_citation(ds, fact, cite, here, prefix=f"citations.{i}.")
+    if ds.unreadable_files or {c.source for c in fact.citations} & ds.broken_ids:
+        return  # what its sources say is unknown: judged once they read
     checked = {c.source for c in fact.citations if is_checked(ds.sources.get(c.source))}
     for fld, msg in quote_problems(fact, checked) + record_problems(fact, checked):
         _problem(ds, here, fid, fld, msg)

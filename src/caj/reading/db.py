@@ -61,4 +61,4 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
         # the shipped database was checked when it was built
         problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         if problem != "ok":
-            raise DatabaseError(f"cannot read {path}: database disk image is malformed ({problem})")
+            raise DatabaseError(f"cannot read {path}: database disk image is malformed")
