@@ -170,13 +170,16 @@ def make_tool(conn, spec: Spec) -> Tool:
         return answer(conn, spec, given)
 
     meta = FuncMetadata(arg_model=model, output_schema=output_schema(spec))
+    # async: a query takes milliseconds, less than handing it to a worker thread would
     return CajTool(fn=run, name=spec.name, title=f"caj {spec.name}", description=f"{spec.purpose} {CITED}",
-                parameters=model.model_json_schema(by_alias=True), fn_metadata=meta, is_async=True,
-                annotations=ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False))
+                   parameters=model.model_json_schema(by_alias=True), fn_metadata=meta, is_async=True,
+                   annotations=ToolAnnotations(read_only_hint=True, idempotent_hint=True,
+                                               open_world_hint=False))
 
 
 def answer(conn, spec: Spec, given: dict) -> CallToolResult:
     """Ask the query layer; a CajError is the tool's error, in the command's own words."""
+    # a year may come as 2016 or "2016": the query layer checks it as typed, with its own message
     kwargs = {KEYWORD.get(k, k): (str(v) if k == "year" else v) for k, v in given.items() if v is not None}
     try:
         records = list(spec.ask(conn, **kwargs))
