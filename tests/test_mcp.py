@@ -127,10 +127,15 @@ async def test_show_is_the_card_and_cite_the_citations(db_path):
 async def test_text_names_when_title_id_and_sources(db_path):
     async with session(db_path) as s:
         result = await s.call_tool("timeline", {"country": "uz", "year": 2016})
+        more = await s.call_tool("search", {"text": "rail*", "limit": 1})
+        close = await s.call_tool("search", {"text": "nazarbaev"})
     record = result.structured_content["records"][0]
     text = result.content[0].text
     assert record["id"] in text and record["title"] in text and record["when"] in text
     assert all(src["source"] in text for src in record["sources"])
+    # what the command says on stderr beside its hits, the text says too
+    assert "Showing 1 of" in more.content[0].text
+    assert "spelled like it" in close.content[0].text
 
 
 # --- resources ---------------------------------------------------------------------------------

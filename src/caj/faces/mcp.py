@@ -91,9 +91,20 @@ class Spec:
         self.items = items or vocab.record_schema(name)
 
 
-def _search(conn, text, limit=20):
-    rows, _total, _how = queries.search(conn, text, limit=limit)
-    return rows
+class Hits(list):
+    """Search hits, with what the command says beside them on stderr (more hits, close spellings)."""
+
+    note = ""
+
+
+def _search(conn, text, limit=20) -> Hits:
+    rows, total, how = queries.search(conn, text, limit=limit)
+    hits = Hits(rows)
+    if how and rows:
+        hits.note = f"No word matches {text!r}; these are names spelled like it."
+    elif total > len(rows):
+        hits.note = f"Showing {len(rows)} of {total}; limit {total} gives them all."
+    return hits
 
 
 SPECS = (
@@ -182,10 +193,12 @@ def answer(conn, spec: Spec, given: dict) -> CallToolResult:
     # a year may come as 2016 or "2016": the query layer checks it as typed, with its own message
     kwargs = {KEYWORD.get(k, k): (str(v) if k == "year" else v) for k, v in given.items() if v is not None}
     try:
-        records = list(spec.ask(conn, **kwargs))
+        found = spec.ask(conn, **kwargs)
+        records = list(found)  # a timeline is a generator: its rows are read here
     except CajError as exc:
         return CallToolResult(content=[TextContent(type="text", text=exc.message)], is_error=True)
-    return CallToolResult(content=[TextContent(type="text", text=as_text(spec.name, records))],
+    text = "\n".join(filter(None, [as_text(spec.name, records), getattr(found, "note", "")]))
+    return CallToolResult(content=[TextContent(type="text", text=text)],
                           structured_content={"records": records})
 
 
