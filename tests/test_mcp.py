@@ -141,8 +141,10 @@ async def test_text_names_when_title_id_and_sources(db_path):
 # --- resources ---------------------------------------------------------------------------------
 
 
-async def test_resources_open_a_fact_and_a_source(db_path):
-    async with session(db_path) as s:
+async def test_resources_open_a_fact_and_a_source(db_path, tmp_path):
+    # --db wins over CAJ_DB, as in every command
+    (tmp_path / "empty.db").write_bytes(b"")
+    async with session(tmp_path / "empty.db", "--db", str(db_path)) as s:
         fact = await s.read_resource("caj://facts/oda-2016-uzbekistan")
         source = await s.read_resource("caj://sources/idsa-2024")
         templates = {t.uri_template for t in (await s.list_resource_templates()).resource_templates}
