@@ -488,6 +488,22 @@ def serve(
     datasette.serve(locate(db), host=host, port=port, open_browser=open_browser)
 
 
+@app.command("mcp")
+def mcp_server(db: DbOpt = None) -> None:
+    """Answer AI assistants over MCP (stdio): the lookups as tools, every record with its sources.
+
+    An MCP client starts it (command caj, args ["mcp"]); see the README, AI assistants (MCP).
+
+    Examples: caj mcp · caj mcp --db /tmp/caj.db
+    """
+    try:  # the SDK takes seconds to import: only this command pays for it
+        from caj.faces import mcp as assistant
+    except ImportError:
+        raise UsageError("mcp needs the MCP SDK: pip install 'caj[mcp]'") from None
+
+    assistant.serve(connect(db))  # a missing or damaged database fails now, as for every command
+
+
 # --- the entry point -------------------------------------------------------------------------
 
 

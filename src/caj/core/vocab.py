@@ -401,8 +401,34 @@ def field_schema(name: str) -> dict:
     return {"type": [kind, "null"] if f.null else kind, "description": f.description}
 
 
+def row_schema(table: str) -> dict:
+    """The JSON Schema of one stored row of `table`, every column, null where it may be empty."""
+    t = TABLES[table]
+    props = {}
+    for c in t.columns:  # lists are stored joined, dates as ISO text
+        kind = STR if FIELDS[c].kind in (STRS, SOURCES, DATE) else FIELDS[c].kind
+        null = t.nullable(c) or FIELDS[c].null
+        props[c] = {"type": [kind, "null"] if null else kind, "description": describe(table, c)}
+    return {"type": "object", "required": list(t.columns), "properties": props}
+
+
+def cite_schema() -> dict:
+    """One item `caj cite` renders: the source (its stored row), where in it, the stance and quote;
+    a source cited as a whole has no locator, stance or fact."""
+    def maybe(name: str) -> dict:
+        return {**field_schema(name), "type": [STR, "null"]}
+
+    stance = {"enum": [*values("stance"), None], "description": FIELDS["stance"].description}
+    fact = {**maybe("fact_id"), "description": "The fact cited; null for a whole source."}
+    return {"type": "object", "required": ["source", "locator", "stance", "fact"],
+            "properties": {"source": row_schema("sources"), "locator": maybe("locator"),
+                           "stance": stance, "fact": fact, "quote": maybe("quote")}}
+
+
 def record_schema(command: str) -> dict:
-    """The JSON Schema of one record of `caj COMMAND --format json`."""
+    """The JSON Schema of one record of `caj COMMAND --format json` (`cite`: one citation item)."""
+    if command == "cite":
+        return cite_schema()
     if command == "show":  # one nested record: a fact card or an entity card
         return {"type": "object", "required": list(SHOW_COMMON),
                 "properties": {n: field_schema(n) for n in SHOW_COMMON}}
