@@ -551,9 +551,9 @@ def sources(conn) -> list[dict]:
 
 def source_rows(conn, ref: str | None = None) -> list[dict]:
     """Sources as stored (every column), one by id or all in id order: what citations are made of."""
-    if ref is None:
-        return [dict(r) for r in conn.execute("SELECT * FROM sources ORDER BY id")]
-    return [dict(r) for r in conn.execute("SELECT * FROM sources WHERE id = ?", (ref,))]
+    rows = (conn.execute("SELECT * FROM sources ORDER BY id") if ref is None else
+            conn.execute("SELECT * FROM sources WHERE id = ?", (ref,)))
+    return [{**dict(r), "document": bool(r["document"])} for r in rows]
 
 
 def cite_items(conn, ref: str) -> list[dict]:
