@@ -42,11 +42,30 @@ def extra_css_urls():
 
 @hookimpl
 def register_routes():
-    routes = [(r"^/$", _home_view), (r"^/-/caj\.css$", _css_view)]
+    routes = [(r"^/$", _cached(_home_view)), (r"^/-/caj\.css$", _css_view)]
     routes += [(rf"^/{name}\.svg$", _picture_view(name)) for name in PICTURES]
-    routes += [(rf"^/{name}(?P<ext>\.json|\.csv)?$", _page_view(name)) for name in pages.PAGES]
-    return routes + [(r"^/facts/(?P<id>[^/]+?)(?P<ext>\.json)?$", _record_view("facts")),
-                     (r"^/entities/(?P<id>[^/]+?)(?P<ext>\.json)?$", _record_view("entities"))]
+    routes += [(rf"^/{name}(?P<ext>\.json|\.csv)?$", _cached(_page_view(name))) for name in pages.PAGES]
+    return routes + [(r"^/facts/(?P<id>[^/]+?)(?P<ext>\.json)?$", _cached(_record_view("facts"))),
+                     (r"^/entities/(?P<id>[^/]+?)(?P<ext>\.json)?$", _cached(_record_view("entities")))]
+
+
+_ANSWERS: OrderedDict[tuple, tuple] = OrderedDict()
+
+
+def _cached(view):
+    """Each answer (a page, a twin, an error) kept per URL: the database never changes while
+    served, so the same URL always gets the same bytes. The oldest go first past CACHE_SIZE."""
+    async def cached(request, datasette):
+        key = (id(datasette), request.path, request.query_string)
+        if key not in _ANSWERS:
+            r = await view(request, datasette)
+            _ANSWERS[key] = (r.body, r.status, dict(r.headers), r.content_type)
+            while len(_ANSWERS) > 4 * CACHE_SIZE:
+                _ANSWERS.popitem(last=False)
+        body, status, headers, content_type = _ANSWERS[key]
+        return Response(body, status=status, headers=headers, content_type=content_type)
+
+    return cached
 
 
 async def _ask(datasette, fn):
