@@ -145,7 +145,8 @@ def inspect(db_path: str | Path) -> dict:
     finally:
         conn.close()
     # the build's content hash stands for the file's: reading a large file whole would slow startup
-    return {path.stem: {"hash": build.get("content_hash") or "", "size": path.stat().st_size, "file": str(path),
+    return {path.stem: {"hash": build.get("content_hash") or "", "size": path.stat().st_size,
+                        "file": str(path),
                         "tables": {name: {"count": n} for name, n in counts.items()}}}
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from datasette import hookimpl
-from datasette.version import __version__
 from datasette.utils.asgi import Response
+from datasette.version import __version__
 from markupsafe import Markup, escape
 
 from caj.core.errors import CajError, NotFound

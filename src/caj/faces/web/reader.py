@@ -273,7 +273,8 @@ def _citation(c: dict, source: dict) -> dict:
 def entity_card(e: dict) -> dict:
     facts = [{**fact_item({**f, "sources": []}), "marks": display.marks(f)} for f in e["facts"]]
     codes = " · ".join(x for x in (e.get("iso2"), e.get("iso3")) if x)
-    return {"e": e, "codes": codes, "facts": facts, "part_of": e.get("country_name") if e.get("country") else None,
+    return {"e": e, "codes": codes, "facts": facts,
+            "part_of": e.get("country_name") if e.get("country") else None,
             "part_of_href": href("entities", e["country"]) if e.get("country") else None,
             "undated": any(f["date_basis"] == "source" for f in e["facts"])}
 
@@ -281,6 +282,7 @@ def entity_card(e: dict) -> dict:
 def home(counts: dict[str, int | None]) -> dict:
     """The home page: the lookups as forms, and how much there is."""
     shown = [("facts", "dated facts"), ("citations", "citations"), ("sources", "sources"),
-             ("oda", "ODA figures"), ("projects", "projects"), ("entities", "countries, organisations and people")]
+             ("oda", "ODA figures"), ("projects", "projects"),
+             ("entities", "countries, organisations and people")]
     return {"counts": [(counts.get(t) or 0, words) for t, words in shown], "forms": FORMS,
             "checkboxes": CHECKBOXES, "legend": LEGEND}
