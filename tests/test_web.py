@@ -243,7 +243,7 @@ def test_home_page_has_the_lookups_and_the_data_pages(server):
     for action in ("/timeline", "/oda", "/projects", "/search"):
         assert f'action="{action}" method="get"' in page
     assert 'href="/caj"' in page and 'href="/sources"' in page and 'href="/conflicts"' in page
-    assert "dated facts" in page
+    assert "dated facts" in page and "<h1>Japan and Central Asia, fact by fact</h1>" in page
     status, _type, body = fetch(server, "/caj")
     assert status == 200 and "v_facts" in body  # Datasette's own database page stays
 

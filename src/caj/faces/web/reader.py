@@ -284,5 +284,6 @@ def home(counts: dict[str, int | None]) -> dict:
     shown = [("facts", "dated facts"), ("citations", "citations"), ("sources", "sources"),
              ("oda", "ODA figures"), ("projects", "projects"),
              ("entities", "countries, organisations and people")]
-    return {"counts": [(counts.get(t) or 0, words) for t, words in shown], "forms": FORMS,
+    return {"heading": "Japan and Central Asia, fact by fact",
+            "counts": [(counts.get(t) or 0, words) for t, words in shown], "forms": FORMS,
             "checkboxes": CHECKBOXES, "legend": LEGEND}
