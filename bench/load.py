@@ -1,11 +1,12 @@
-"""A bounded burst against `caj serve` on 127.0.0.1: throughput and latency of the canned queries.
+"""Bounded bursts against `caj serve` on 127.0.0.1: throughput and latency of the reader pages,
+their JSON twins and Datasette's own database page.
 
-    python bench/load.py                      # 2,000 requests, 50 at a time, shipped database
-    python bench/load.py -n 5000 -c 100 --db /tmp/caj.db
+    python bench/load.py                      # reader 600/30, twins 600/30, database 300/30
+    python bench/load.py --only reader -n 2000 -c 50 --db /tmp/caj.db
 
-Starts `caj serve` on a free local port, waits for it, sends the burst (a fixed mix of canned
-queries, JSON), stops the server and prints requests/s, p50 and p99. Exits 1 on any error or
-non-200 answer. Only 127.0.0.1 is ever contacted. Needs caj[web] (httpx comes with Datasette).
+Starts `caj serve` on a free local port, waits for it, sends each burst (a fixed mix of pages),
+stops the server and prints requests/s, p50 and p99 per burst. Exits 1 on any error or non-200
+answer. Only 127.0.0.1 is ever contacted. Needs caj[web] (httpx comes with Datasette).
 """
 
 from __future__ import annotations
@@ -24,16 +25,23 @@ from pathlib import Path
 
 import httpx
 
-MIX = [
-    "/caj/timeline.json?country=uz",
-    "/caj/timeline.json?from=2000&to=2009",
-    "/caj/timeline.json?topic=energy&kind=project",
-    "/caj/oda.json?year=2016&currency=USD",
-    "/caj/projects.json?country=Kazakhstan",
-    "/caj/search.json?q=railway",
-    "/caj/fact.json?id=enersok-jbic-loan-2023",
-    "/caj/conflicts.json",
+READER = [
+    "/", "/timeline", "/timeline?country=uz", "/timeline?from=2000&to=2009",
+    "/timeline?topic=energy&kind=project", "/oda", "/oda?year=2016&currency=USD",
+    "/projects", "/projects?country=Kazakhstan", "/search?q=railway", "/conflicts", "/sources",
+    "/facts/enersok-jbic-loan-2023", "/entities/uzbekistan",
 ]
+TWINS = [
+    "/timeline.json?country=uz", "/timeline.json?from=2000&to=2009",
+    "/timeline.json?topic=energy&kind=project", "/oda.json?year=2016&currency=USD",
+    "/projects.json?country=Kazakhstan", "/search.json?q=railway",
+    "/facts/enersok-jbic-loan-2023.json", "/conflicts.json",
+]
+BURSTS = {  # name: (paths, requests, concurrency)
+    "reader": (READER, 600, 30),
+    "twins": (TWINS, 600, 30),
+    "database": (["/caj.json"], 300, 30),
+}
 
 
 def free_port() -> int:
@@ -64,7 +72,7 @@ def server(db: str | None):
             proc.wait(timeout=10)
 
 
-async def burst(base: str, n: int, concurrency: int) -> tuple[list[float], int, float]:
+async def burst(base: str, mix: list[str], n: int, concurrency: int) -> tuple[list[float], int, float]:
     latencies: list[float] = []
     errors = 0
     sem = asyncio.Semaphore(concurrency)
@@ -76,14 +84,14 @@ async def burst(base: str, n: int, concurrency: int) -> tuple[list[float], int, 
             async with sem:
                 t0 = time.perf_counter()
                 try:
-                    r = await client.get(MIX[i % len(MIX)])
-                    ok = r.status_code == 200 and r.json().get("ok", True)
+                    r = await client.get(mix[i % len(mix)])
+                    ok = r.status_code == 200
                 except httpx.HTTPError:
                     ok = False
                 latencies.append(time.perf_counter() - t0)
                 errors += not ok
 
-        for path in MIX:  # warm the caches once, outside the measurement
+        for path in mix:  # warm the caches once, outside the measurement
             await client.get(path)
         start = time.perf_counter()
         await asyncio.gather(*(one(i) for i in range(n)))
@@ -93,18 +101,27 @@ async def burst(base: str, n: int, concurrency: int) -> tuple[list[float], int, 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-n", type=int, default=2000, help="requests (at most 20000)")
-    ap.add_argument("-c", type=int, default=50, help="concurrent requests (at most 200)")
+    ap.add_argument("--only", choices=list(BURSTS), help="one burst (default: each in turn)")
+    ap.add_argument("-n", type=int, help="requests per burst (at most 20000)")
+    ap.add_argument("-c", type=int, help="concurrent requests (at most 200)")
     ap.add_argument("--db", help="database (default: the shipped one)")
     args = ap.parse_args()
-    n, c = min(args.n, 20000), min(args.c, 200)  # bounded: a benchmark, not a flood
+    failed = 0
     with server(args.db) as base:
-        lat, errors, elapsed = asyncio.run(burst(base, n, c))
+        for name in [args.only] if args.only else list(BURSTS):
+            mix, n, c = BURSTS[name]
+            n, c = min(args.n or n, 20000), min(args.c or c, 200)  # bounded: a benchmark, not a flood
+            lat, errors, elapsed = asyncio.run(burst(base, mix, n, c))
+            failed += errors
+            report(name, mix, n, c, lat, errors, elapsed)
+    return 1 if failed else 0
+
+
+def report(name: str, mix: list[str], n: int, c: int, lat: list[float], errors: int, elapsed: float) -> None:
     q = statistics.quantiles(sorted(lat), n=100)
-    print(f"{n} requests, concurrency {c}, {len(MIX)} canned queries in turn, 127.0.0.1")
-    print(f"throughput {n / elapsed:,.0f} req/s   p50 {q[49] * 1000:.1f} ms   "
+    print(f"{name}: {n} requests, concurrency {c}, {len(mix)} page{'s' * (len(mix) > 1)} in turn, 127.0.0.1")
+    print(f"  throughput {n / elapsed:,.0f} req/s   p50 {q[49] * 1000:.1f} ms   "
           f"p99 {q[98] * 1000:.1f} ms   max {max(lat) * 1000:.1f} ms   errors {errors}")
-    return 1 if errors else 0
 
 
 if __name__ == "__main__":

@@ -126,6 +126,50 @@ def caveat_groups(rows: list[dict], label, skip: tuple[str, ...] = ()) -> dict[s
     return which
 
 
+def caveat_notes(rows: list[dict], label) -> list[str]:
+    """Each caveat once, with the rows it applies to: '† not confirmed ...: all rows'."""
+    which = caveat_groups(rows, label)
+    return [f"{CAVEATED} {caveat}: " + ("all rows" if len(applies) == len(rows) > 1 else ", ".join(applies))
+            for caveat, applies in which.items()]
+
+
+def oda_total_note(rows: list[dict], total: float | None, why: str, converted: bool) -> tuple[str, str, str]:
+    """(the total's label, the total as money, the sentence saying what it adds up or why there is
+    none), as the ODA table's footer and notes say them."""
+    if total is None:
+        return "", "", (f"{why}." if len(rows) > 1 else "")
+    r0 = rows[0]
+    cur = r0.get("converted_currency") or r0["currency"]
+    flag = f" {CAVEATED}" if any(r["caveats"] for r in rows) else ""
+    what = (f"Total: the sum of {len(rows)} {r0['measure']} figures for {r0['year']}, in "
+            f"{cur} {r0['scale']}{' as converted' if converted else ''}")
+    what += "; it carries every caveat of its rows." if flag else "."
+    decimals = places(r.get("converted" if converted else "amount") for r in rows)
+    return f"Total{flag}", money(total, cur, r0["scale"], places=decimals), what
+
+
+def fact_values(f: dict) -> list[tuple[str, str]]:
+    """A fact card's value lines, (label, text), from its oda, figure or project block (`caj show`)."""
+    out = []
+    if "oda" in f:
+        o = f["oda"]
+        out.append(("Value", f"{money(o['amount'], o['currency'], o['scale'])}, {o['measure']}, "
+                             f"{o['year']} (printed: {o['value_stated']})"))
+    if "figure" in f:
+        g = f["figure"]
+        value = f"{num(g['value'])} {g['unit']}" if g.get("value") is not None else g["value_display"]
+        qualifier = f" ({g['qualifier']})" if g.get("qualifier") else ""
+        out.append(("Value", f"{g['quantity']}: {value}{qualifier}"))
+    if "project" in f:
+        p = f["project"]
+        out.append(("Project", p["name"]))
+        cost = money(p["finance_amount"], p["finance_currency"], p["finance_scale"],
+                     p["finance_ceiling"], p["finance_instrument"])
+        size = "; ".join(x for x in (cost, capacity(p["capacity_value"], p["capacity_unit"]) or "") if x)
+        out.append(("Size", size))
+    return [(label, text) for label, text in out if text]
+
+
 # --- sources and lanes ------------------------------------------------------------------------
 
 UNCHECKED = "not checked against a copy"

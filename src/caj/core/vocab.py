@@ -228,6 +228,7 @@ MEANS: dict[tuple[str, str], str] = {
     ("projects", "name"): "The project's name as the sources give it.",
     ("projects", "country"): "The country the project is in.",
     ("oda", "caveats"): "What caj cannot vouch for in the figure (a JSON list of short phrases).",
+    ("v_conflicts", "fact_date"): "The fact's EDTF date, beside the date this citation gives (`date`).",
 }
 
 

@@ -76,6 +76,17 @@ def save(fig, path: Path) -> None:
         fig.savefig(out, format=fmt, metadata=METADATA[fmt], dpi=150)
 
 
+def svg(fig) -> bytes:
+    """The figure as SVG bytes, as `save` would write it: for a web page, no file."""
+    import io
+
+    matplotlib = _matplotlib()
+    out = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        fig.savefig(out, format="svg", metadata=METADATA["svg"], dpi=150)
+    return out.getvalue()
+
+
 def describe(selection: dict) -> str:
     """'2000–2009 · country Kazakhstan · topic energy' from the filters given."""
     lo, hi = selection.pop("from", None), selection.pop("to", None)

@@ -683,6 +683,18 @@ def schema_objects(conn) -> dict[str, tuple[list[str], bool]]:
     return out
 
 
+def table_counts(conn) -> dict[str, int | None]:
+    """Rows in every table, counted once (the database is immutable): what Datasette's inspect
+    data holds, so its pages need not count them on every request."""
+    out: dict[str, int | None] = {}
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+        try:
+            out[name] = conn.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]
+        except sqlite3.DatabaseError:  # a virtual table whose module is not loaded
+            out[name] = None
+    return out
+
+
 def build_info(conn) -> dict[str, str]:
     """The build metadata: schema and data version, content hash, build time."""
     return dict(conn.execute("SELECT key, value FROM meta").fetchall())

@@ -67,22 +67,8 @@ def _fact(card: Card, f: dict) -> None:
 
 
 def _value(card: Card, f: dict) -> None:
-    if "oda" in f:
-        o = f["oda"]
-        money = display.money(o["amount"], o["currency"], o["scale"])
-        card.field("Value", f"{money}, {o['measure']}, {o['year']} (printed: {o['value_stated']})")
-    if "figure" in f:
-        g = f["figure"]
-        value = f"{display.num(g['value'])} {g['unit']}" if g.get("value") is not None else g["value_display"]
-        qualifier = f" ({g['qualifier']})" if g.get("qualifier") else ""
-        card.field("Value", f"{g['quantity']}: {value}{qualifier}")
-    if "project" in f:
-        p = f["project"]
-        card.field("Project", p["name"])
-        money = display.money(p["finance_amount"], p["finance_currency"], p["finance_scale"],
-                              p["finance_ceiling"], p["finance_instrument"])
-        capacity = display.capacity(p["capacity_value"], p["capacity_unit"]) or ""
-        card.field("Size", "; ".join(x for x in (money, capacity) if x))
+    for label, text in display.fact_values(f):
+        card.field(label, text)
 
 
 def _citation(card: Card, c: dict) -> None:

@@ -104,28 +104,17 @@ def _oda_caption(rows: list[dict], measures: set, currency: str | None) -> str:
 def _oda_total(rows: list[dict], currency: str | None) -> tuple[dict, str]:
     """The footer with the total, and a line saying what it adds up (or why there is none)."""
     total, why = queries.oda_total(rows)
+    label, money, what = display.oda_total_note(rows, total, why, bool(currency))
     if total is None:
-        return {}, (f"{why}." if len(rows) > 1 else "")
-    r0 = rows[0]
-    cur = r0.get("converted_currency") or r0["currency"]
-    key = "converted" if currency else "amount"
-    flag = " †" if any(r["caveats"] for r in rows) else ""
-    what = (f"Total: the sum of {len(rows)} {r0['measure']} figures for {r0['year']}, in "
-            f"{cur} {r0['scale']}{' as converted' if currency else ''}")
-    what += "; it carries every caveat of its rows." if flag else "."
-    decimals = display.places(r.get(key) for r in rows)
-    return {"recipient": f"Total{flag}", key: display.money(total, cur, r0["scale"], places=decimals)}, what
+        return {}, what
+    return {"recipient": label, "converted" if currency else "amount": money}, what
 
 
 def caveat_notes(rows: list[dict], names: Names | None = None) -> str:
     """Each caveat once, with the rows it applies to: '† not confirmed ...: all rows'."""
     names = names or {}
-    which = display.caveat_groups(rows, lambda r: f"{names.get(r['recipient'], r['recipient'])} {r['year']}")
-    lines = []
-    for caveat, applies in which.items():
-        scope = "all rows" if len(applies) == len(rows) > 1 else ", ".join(applies)
-        lines.append(f"† {caveat}: {scope}")
-    return "\n".join(lines)
+    return "\n".join(display.caveat_notes(
+        rows, lambda r: f"{names.get(r['recipient'], r['recipient'])} {r['year']}"))
 
 
 def projects_view(country: str | None = None, names: Names | None = None) -> View:

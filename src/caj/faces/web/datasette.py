@@ -7,6 +7,7 @@ layer, exactly as the commands do. Datasette is imported only by `serve` itself.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from pathlib import Path
@@ -124,7 +125,34 @@ def app(db_path: str | Path):
 
     if not pm.is_registered(plugin):
         pm.register(plugin, name="caj")
-    return Datasette(immutables=[str(db_path)], metadata=metadata(db_path), settings=SETTINGS)
+    class Caj(Datasette):
+        """Datasette over a database and metadata that never change while served: each table's
+        `allow` blocks are worked out once, not by deep-copying the whole metadata on every check
+        (the database page checks every table on every request)."""
+
+        @functools.lru_cache(maxsize=4096)  # noqa: B019 (one instance per server, never freed early)
+        def _table_permission_allows(self, database, table):
+            return super()._table_permission_allows(database, table)
+
+    return Caj(immutables=[str(db_path)], metadata=metadata(db_path), settings=SETTINGS,
+               inspect_data=inspect(db_path))
+
+
+def inspect(db_path: str | Path) -> dict:
+    """What `datasette inspect` writes: the file's hash, size and every table's row count,
+    computed once, so Datasette's pages never count rows per request (the file is immutable)."""
+    from caj.reading import db, queries
+
+    path = Path(db_path)
+    conn = db.connect(path)
+    try:
+        counts, build = queries.table_counts(conn), queries.build_info(conn)
+    finally:
+        conn.close()
+    # the build's content hash stands for the file's: reading a large file whole would slow startup
+    return {path.stem: {"hash": build.get("content_hash") or "", "size": path.stat().st_size,
+                        "file": str(path),
+                        "tables": {name: {"count": n} for name, n in counts.items()}}}
 
 
 def serve(db_path: str | Path, host: str, port: int, open_browser: bool = False) -> None:
