@@ -189,7 +189,7 @@ def test_invalid_utf8_in_an_argument_is_a_usage_error():
     proc = subprocess.run([*caj_exe(), "timeline", "--country", b"\xff\xfeuz"], capture_output=True,
                           env=env(CAJ_DB=os.environ["CAJ_DB"]), timeout=60)
     err = proc.stderr.decode()
-    assert proc.returncode == 2 and err == "caj: argument 2 is not valid UTF-8: '\\xff\\xfeuz'\n"
+    assert proc.returncode == 2 and err == "caj: argument 3 is not valid UTF-8: '\\xff\\xfeuz'\n"
 
 
 def test_junk_ids_get_no_unrelated_suggestions():

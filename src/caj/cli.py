@@ -517,9 +517,9 @@ def main() -> None:
 def overview() -> str:
     """What bare `caj` prints: every command, what it answers, one example each."""
     return _listing(app, "caj", groups=True) + (
-        "\nEvery command: -h for its options. The lookups (timeline, oda, projects, show, search,\n"
-        "sources, countries, actors, topics, conflicts) take --format "
-        "table|csv|tsv|json|jsonl|markdown.\n")
+        "\nEvery command: -h for its options. The lookups (timeline, oda, projects, show,\n"
+        "search, sources, countries, actors, topics, conflicts) take\n"
+        "--format table|csv|tsv|json|jsonl|markdown.\n")
 
 
 def _listing(typer_app, prefix: str, groups: bool = False) -> str:

@@ -109,6 +109,8 @@ def _check_arguments(args: list[str]) -> None:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             raise UsageError(f"argument {n} is not valid UTF-8: {shown(arg)}") from None
+        if "\0" in arg:  # only a caller in the same process can pass one: exec cannot
+            raise UsageError(f"argument {n} holds a NUL character: {shown(arg)}")
 
 
 @contextlib.contextmanager

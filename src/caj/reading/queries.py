@@ -303,8 +303,10 @@ def projects(conn, *, country=None, sector=None, partner=None, status=None) -> l
     where, args = fact_filter(
         conn, country=named(conn, "country", country), topic=named(conn, "sector", sector),
         actor=named(conn, "actor", partner), status=choose("status", status, STATUSES), kind="project")
+    # asked for one country, they read as one list in date order; otherwise by host country first
+    by_host = "" if country is not None else "p.country, "
     sql = (f"SELECT {FACT_COLUMNS}, p.* FROM projects p JOIN facts f ON f.id = p.fact_id "
-           f"{_where(where)} ORDER BY p.country, f.earliest, f.latest, p.name, f.seq")
+           f"{_where(where)} ORDER BY {by_host}f.earliest, f.latest, p.name, f.seq")
     return [_project_row(r) for r in conn.execute(sql, args)]
 
 

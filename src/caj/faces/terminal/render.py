@@ -227,9 +227,14 @@ _START = object()
 def make_console(out: TextIO):
     from rich.console import Console
 
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit 1 itself; the reader leaving early (`| head`) is caj's to judge
+            raise BrokenPipeError
+
     # NO_COLOR (no-color.org): plain text, no escape codes at all, bold included
     plain = bool(os.environ.get("NO_COLOR"))
-    return Console(file=out, highlight=False, emoji=False, soft_wrap=False,
+    return PipeConsole(file=out, highlight=False, emoji=False, soft_wrap=False,
                    color_system=None if plain else "auto", no_color=plain)
 
 
