@@ -1,11 +1,13 @@
 """Startup benchmark: `caj oda --year 2016` against a bare Python doing the same SQL, interleaved.
 
-    python bench/startup.py [--rounds 40] [--db PATH]
+    python bench/startup.py [--rounds 40] [--db PATH] [--other NAME=CAJ_EXECUTABLE ...]
 
 Each round runs, in a shuffled order: the baseline (`python -c` that opens the same database
 read-only with sqlite3 and writes the rows with csv), caj piped (CSV), and caj drawing its table on
 a pseudo-terminal. Medians and the ratios to the baseline's median are printed as a Markdown table.
 Interleaving in one run matters: these machines are noisy, so only same-run ratios mean anything.
+`--other before=/path/to/venv/bin/caj` adds another installed caj (an older version, say) to the
+same interleaved rounds, on the same database.
 """
 
 from __future__ import annotations
@@ -75,10 +77,21 @@ def timed_pty(cmd: list[str], env: dict) -> float:
     return elapsed
 
 
+def other_runs(name: str, exe: str, env: dict) -> dict:
+    """The same two commands with another caj, on the database it ships (a version's schema may
+    differ from this one's)."""
+    own = {k: v for k, v in env.items() if k != "CAJ_DB"}
+    cmd = [exe, "oda", "--year", "2016"]
+    return {f"{name}: caj oda --year 2016, piped (CSV)": lambda: timed_pipe(cmd, own),
+            f"{name}: caj oda --year 2016 (table, pty)": lambda: timed_pty(cmd, own)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=40)
     ap.add_argument("--db", default=None, help="database (default: the shipped one)")
+    ap.add_argument("--other", action="append", default=[], metavar="NAME=CAJ",
+                    help="another caj executable to time in the same rounds")
     args = ap.parse_args()
     db = args.db or shipped_db()
     env = {**os.environ, "CAJ_DB": db, "COLUMNS": "100"}
@@ -88,6 +101,8 @@ def main() -> None:
         "caj oda --year 2016, piped (CSV)": lambda: timed_pipe([*caj, "oda", "--year", "2016"], env),
         "caj oda --year 2016 (table, pty)": lambda: timed_pty([*caj, "oda", "--year", "2016"], env),
     }
+    for other in args.other:
+        runs.update(other_runs(*other.split("=", 1), env))
     times: dict[str, list[float]] = {k: [] for k in runs}
     for fn in runs.values():  # warm the page cache and .pyc files
         fn()

@@ -492,3 +492,19 @@ def test_serve_without_the_extra_says_how_to_install(db_path):
     lines = proc.stderr.strip().splitlines()
     assert lines[0] == 'caj: serve needs Datasette; install it with: pip install "caj[web]"'
     assert lines[-1].startswith("2 ")
+
+
+def test_a_bad_url_costs_no_more_than_a_good_page(server):
+    """Datasette's default handler printed each 404 as a Rich traceback with its locals (half a
+    second of CPU each); now a 404 costs what a page does."""
+    def median_ms(path: str) -> float:
+        times = []
+        for _ in range(15):
+            start = time.perf_counter()
+            fetch(server, path)
+            times.append((time.perf_counter() - start) * 1000)
+        return sorted(times)[len(times) // 2]
+
+    assert fetch(server, "/no/such/page")[0] == 404 and fetch(server, "/caj/no_table.json")[0] == 404
+    bad, good = median_ms("/no/such/page"), median_ms("/caj/facts.json?_size=1")
+    assert bad < max(3 * good, 60), (bad, good)

@@ -33,6 +33,7 @@ def startup(datasette):
     from jinja2 import ChoiceLoader, FileSystemLoader
 
     datasette.jinja_env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), datasette.jinja_env.loader])
+    quiet_client_errors()
 
 
 @hookimpl
@@ -239,3 +240,18 @@ def _items(value: str) -> str | None:
         return None
     shown = [i.get("source", "") if isinstance(i, dict) else str(i) for i in items]
     return ", ".join(dict.fromkeys(shown)) or " "
+
+
+
+# --- a bad URL is as cheap to refuse as a good one to serve ------------------------------------
+
+
+def quiet_client_errors() -> None:
+    """Datasette 0.65's default exception handler prints every exception, a 404 included, as a
+    Rich traceback with its locals whenever Rich is importable, and caj depends on Rich: half a
+    second of CPU for each bad URL, a way to load the server. Datasette awaits every plugin's
+    handler, so a hook of caj's cannot stand in for it; the handler is told Rich is absent
+    instead, and it still logs a server error (500) with the plain traceback."""
+    import datasette.handle_exception as default_handler
+
+    default_handler.rich = None
