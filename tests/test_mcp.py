@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from contextlib import asynccontextmanager
 
 import pytest
@@ -209,34 +208,3 @@ def test_a_missing_database_fails_at_once(tmp_path):
     proc = subprocess.run([*caj_exe(), "mcp", "--db", str(tmp_path / "none.db")], capture_output=True,
                           text=True, env=env(), timeout=60, stdin=subprocess.DEVNULL)
     assert proc.returncode == 1 and "database not found" in proc.stderr
-
-
-PROBE = """
-import sys
-sys.argv = {argv!r}
-{block}
-from caj.cli import main
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('mcp', 'mcp_types')), file=sys.stderr)
-"""
-
-
-@pytest.mark.parametrize("argv", [["caj", "timeline", "--format", "json"], ["caj", "show", "jbic"],
-                                  ["caj", "search", "rail"], ["caj", "cite", "idsa-2024"], ["caj", "--help"],
-                                  ["caj", "mcp", "--help"]])
-def test_no_command_but_mcp_imports_the_sdk(db_path, argv):
-    proc = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv, block="")], capture_output=True,
-                          text=True, env=env(CAJ_DB=str(db_path)), timeout=60)
-    assert proc.stderr.strip().splitlines()[-1] == "0 []", proc.stderr
-
-
-def test_mcp_without_the_extra_says_how_to_install(db_path):
-    block = "sys.modules['mcp'] = None  # as if caj[mcp] were not installed"
-    proc = subprocess.run([sys.executable, "-c", PROBE.format(argv=["caj", "mcp"], block=block)],
-                          capture_output=True, text=True, env=env(CAJ_DB=str(db_path)), timeout=60)
-    lines = proc.stderr.strip().splitlines()
-    assert lines[0] == "caj: mcp needs the MCP SDK: pip install 'caj[mcp]'"
-    assert lines[-1].startswith("2 ")

@@ -9,7 +9,6 @@ import html
 import json
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -460,38 +459,6 @@ def test_serve_metadata_prints_json(db_path):
 
 
 # --- Datasette stays out of every other command -----------------------------------------------
-
-PROBE = """
-import sys
-sys.argv = {argv!r}
-{block}
-from caj.cli import main
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('datasette', 'uvicorn', 'jinja2', 'httpx')
-               or m.startswith('caj.faces.web'))
-print(code, heavy, file=sys.stderr)
-"""
-
-
-@pytest.mark.parametrize("argv", [["caj", "timeline", "--format", "json"], ["caj", "oda", "--year", "2016"],
-                                  ["caj", "search", "rail"], ["caj", "show", "oda-2016-uzbekistan"],
-                                  ["caj", "--help"]])
-def test_no_command_but_serve_imports_datasette(db_path, argv):
-    proc = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv, block="")], capture_output=True,
-                          text=True, env=env(CAJ_DB=str(db_path)), timeout=60)
-    assert proc.stderr.strip().splitlines()[-1] == "0 []", proc.stderr
-
-
-def test_serve_without_the_extra_says_how_to_install(db_path):
-    block = "sys.modules['datasette'] = None  # as if caj[web] were not installed"
-    proc = subprocess.run([sys.executable, "-c", PROBE.format(argv=["caj", "serve"], block=block)],
-                          capture_output=True, text=True, env=env(CAJ_DB=str(db_path)), timeout=60)
-    lines = proc.stderr.strip().splitlines()
-    assert lines[0] == 'caj: serve needs Datasette; install it with: pip install "caj[web]"'
-    assert lines[-1].startswith("2 ")
 
 
 def test_a_bad_url_costs_no_more_than_a_good_page(server):

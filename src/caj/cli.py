@@ -127,6 +127,8 @@ def _plot(kind: str, conn, rows: list[dict], path: Path, **options) -> None:
         return
     try:
         from caj.faces import plot as plotting
+
+        plotting.require()
     except ImportError:
         raise UsageError("--plot needs matplotlib: pip install 'caj[plot]'") from None
     getattr(plotting, kind)(conn, rows, path, **options)

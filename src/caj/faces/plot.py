@@ -41,6 +41,11 @@ def check_path(path: Path) -> str:
     return fmt
 
 
+def require() -> None:
+    """Import matplotlib now (an ImportError when the `plot` extra is missing), before any work."""
+    _matplotlib()
+
+
 def _matplotlib():
     """Import matplotlib with a font cache it may write and no warning on stderr."""
     if "MPLCONFIGDIR" not in os.environ:
