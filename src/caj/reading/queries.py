@@ -248,15 +248,15 @@ def _rates(conn) -> dict[int, float]:
     return {r[0]: r[1] for r in conn.execute("SELECT year, jpy_per_usd FROM fx")}
 
 
-ODA_FIELDS = ("year", "donor", "recipient", "amount", "currency", "scale", "measure", "year_basis",
-              "flow_type", "value_stated")
+# an ODA record's own fields, as the registry lists them (caveats are a list, read apart)
+ODA_FIELDS = tuple(f for f in vocab.ODA if f not in vocab.FACT and f != "caveats")
 
 
 def _oda_row(r: sqlite3.Row, currency: str | None, rates: dict[int, float]) -> dict:
     row = fact_record(r)
     sources = row.pop("sources")
     row.update({k: r[k] for k in ODA_FIELDS})
-    row["caveats"] = json.loads(r["caveats"])  # stored by the build (text.oda_caveats)
+    row["caveats"] = json.loads(r["caveats"])  # stored by the build (display.oda_caveats)
     if currency:
         row.update(convert(r["amount"], r["currency"], currency, rates.get(r["year"])))
         if r["currency"] != currency:
