@@ -36,7 +36,7 @@ def timelinejs_events(conn, progress: Progress = None, with_undated: bool = Fals
     """One TimelineJS event per fact of the timeline, in its order, as they are read."""
     names = queries.country_names(conn)
     sources = {s["source"]["id"]: s["source"] for s in queries.all_sources(conn)}
-    total = conn.execute("SELECT count(*) FROM facts").fetchone()[0]  # at most this many
+    total = queries.fact_count(conn)  # at most this many
     n = 0
     for n, fact in enumerate(queries.timeline(conn, with_undated=with_undated), start=1):
         yield _tl_event(fact, names, sources)

@@ -685,6 +685,15 @@ def schema_objects(conn) -> dict[str, tuple[list[str], bool]]:
     return out
 
 
+def fact_count(conn) -> int:
+    return conn.execute("SELECT count(*) FROM facts").fetchone()[0]
+
+
+def database_file(conn) -> str:
+    """The file a connection reads (what a cache of its answers is keyed by)."""
+    return conn.execute("PRAGMA database_list").fetchone()[2]
+
+
 def table_counts(conn) -> dict[str, int | None]:
     """Rows in every table, counted once (the database is immutable): what Datasette's inspect
     data holds, so its pages need not count them on every request."""

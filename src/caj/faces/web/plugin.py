@@ -133,7 +133,7 @@ _COUNTS: dict[str, dict] = {}
 
 def _counts(conn) -> dict:
     """Rows per table, counted once per database file (immutable while served)."""
-    key = conn.execute("PRAGMA database_list").fetchone()[2]
+    key = queries.database_file(conn)
     if key not in _COUNTS:
         _COUNTS[key] = queries.table_counts(conn)
     return _COUNTS[key]
