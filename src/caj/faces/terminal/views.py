@@ -154,6 +154,11 @@ SEARCH = View(
 )
 
 
+def online(url, row: dict) -> str:
+    """Where a source is online and whether its page was checked against a stored copy."""
+    return "\n".join(x for x in ("online" if url else "no URL", display.checked(row)) if x)
+
+
 def source_title(_value, row: dict) -> str:
     return display.source_label(row)
 
@@ -162,9 +167,7 @@ SOURCES = View(columns=[Col("id", "Id", no_wrap=True), Col("kind", "Kind"),
                         Col("when", "Date", no_wrap=True),
                         Col("title", "Title", show=source_title, ratio=3),
                         Col("publisher", "Publisher", ratio=2),
-                        Col("url", "Online", show=lambda v, r: "yes" if v else "no URL"),
-                        Col("checked", "Checked", show=lambda v, r: display.checked(r), ratio=1),
-                        Col("checked", "Checked", show=lambda v, r: v or "", ratio=1),
+                        Col("url", "Online", show=online, ratio=1),
                         Col("n_facts", "Facts", justify="right")],
                caption="[Bracketed]: no title known; a description. `caj cite ID` cites one.",
                fields=vocab.COMMANDS["sources"])
