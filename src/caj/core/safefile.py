@@ -218,22 +218,18 @@ def _discard(tmp: str) -> None:
             os.unlink(path)
 
 
-def _sync_folder(folder: str) -> None:
-    """Make the rename durable; a system that cannot sync a folder still has the file."""
-    with suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _sync_path(path: str) -> None:
+    """fsync a file or a folder by name (a folder: so that a rename in it is durable)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _sync_folder(folder: str) -> None:
+    with suppress(OSError):  # a system that cannot sync a folder still has the file
+        _sync_path(folder)
 
 
 def _sync(f: IO) -> None:
