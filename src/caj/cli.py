@@ -11,7 +11,7 @@ import typer
 
 from caj import __version__
 from caj.core import vocab
-from caj.core.errors import UsageError
+from caj.core.errors import UsageError, shown
 from caj.faces.terminal import render, views
 from caj.reading import queries
 from caj.reading.db import connect, locate
@@ -93,7 +93,7 @@ def _shape(fmt: str | None) -> str:
     return "table" if sys.stdout.isatty() else "csv"
 
 
-def _out(conn, rows, shape: str, view, empty: str) -> None:
+def _out(rows, shape: str, view, empty: str) -> None:
     """Write the records in `shape`; an empty result is said on stderr, with what exists."""
     n = render.emit(rows, shape, view)
     if n == 0:
@@ -171,7 +171,7 @@ def timeline(
         lane = queries.choose("lane", by or "country", LANES)
         return _plot("timeline", conn, list(rows), plot, by=lane, selection=selection)
     hint = "" if with_undated else "; --with-undated adds statements the documents do not date"
-    _out(conn, rows, shape, views.timeline_view(_names(conn, shape)),
+    _out(rows, shape, views.timeline_view(_names(conn, shape)),
          f"no facts match{hint}; `caj timeline` alone lists them all")
 
 
@@ -207,7 +207,7 @@ def oda(
     if chart and rows and shape == "table":
         return render.draw_bars(views.oda_bars(rows, names), views.caveat_notes(rows, names), sys.stdout)
     shown_in = rows[0]["converted_currency"] if rows and currency else None
-    _out(conn, rows, shape, views.oda_view(rows, shown_in, names),
+    _out(rows, shape, views.oda_view(rows, shown_in, names),
          "no ODA figures match; `caj oda` alone lists all of them")
 
 
@@ -229,7 +229,7 @@ def projects(
     conn = connect(db)
     rows = queries.projects(conn, country=country, sector=sector, partner=partner, status=status)
     heading = queries.named(conn, "country", country)
-    _out(conn, rows, shape, views.projects_view(heading, _names(conn, shape)),
+    _out(rows, shape, views.projects_view(heading, _names(conn, shape)),
          "no projects match; `caj projects` alone lists all of them")
 
 
@@ -259,8 +259,8 @@ def search(
     conn = connect(db)
     rows, total, how = queries.search(conn, text, limit=limit, marked=shape == "table")
     if how and rows:
-        _say(f"caj: no word matches {text!r}; showing names spelled like it")
-    _out(conn, rows, shape, views.SEARCH, f"nothing matches {text!r}; try fewer words or a prefix like rail*")
+        _say(f"caj: no word matches {shown(text)}; showing names spelled like it")
+    _out(rows, shape, views.SEARCH, f"nothing matches {shown(text)}; try fewer words or a prefix like rail*")
     if total > len(rows):
         _say(f"caj: showing {len(rows)} of {total}; --limit {total} shows them all")
 
@@ -272,7 +272,7 @@ def sources(fmt: FormatOpt = None, db: DbOpt = None) -> None:
     Examples: caj sources · caj sources --format json
     """
     shape = _shape(fmt)
-    _out(None, queries.sources(connect(db)), shape, views.SOURCES, "no sources")
+    _out(queries.sources(connect(db)), shape, views.SOURCES, "no sources")
 
 
 @app.command()
@@ -282,7 +282,7 @@ def countries(fmt: FormatOpt = None, db: DbOpt = None) -> None:
     Examples: caj countries · caj countries --format csv
     """
     shape = _shape(fmt)
-    _out(None, queries.countries(connect(db)), shape, views.ENTITIES, "no countries")
+    _out(queries.countries(connect(db)), shape, views.ENTITIES, "no countries")
 
 
 @app.command()
@@ -296,7 +296,7 @@ def actors(
     Examples: caj actors · caj actors --kind company
     """
     shape = _shape(fmt)
-    _out(None, queries.actors(connect(db), kind), shape, views.ENTITIES, "no actors")
+    _out(queries.actors(connect(db), kind), shape, views.ENTITIES, "no actors")
 
 
 @app.command()
@@ -306,7 +306,7 @@ def topics(fmt: FormatOpt = None, db: DbOpt = None) -> None:
     Examples: caj topics · caj timeline --topic nuclear
     """
     shape = _shape(fmt)
-    _out(None, queries.topics(connect(db)), shape, views.TOPICS, "no topics")
+    _out(queries.topics(connect(db)), shape, views.TOPICS, "no topics")
 
 
 @app.command()
@@ -316,7 +316,7 @@ def conflicts(fmt: FormatOpt = None, db: DbOpt = None) -> None:
     Examples: caj conflicts · caj conflicts --format json
     """
     shape = _shape(fmt)
-    _out(None, queries.conflicts(connect(db)), shape, views.CONFLICTS, "no conflicts recorded")
+    _out(queries.conflicts(connect(db)), shape, views.CONFLICTS, "no conflicts recorded")
 
 
 @app.command()
