@@ -126,6 +126,17 @@ def caveat_groups(rows: list[dict], label, skip: tuple[str, ...] = ()) -> dict[s
     return which
 
 
+def oda_caption(rows: list[dict], currency: str | None) -> str:
+    """The first note of an ODA table: what the amounts are, and the rate of any conversion."""
+    measures = {r["measure"] for r in rows}
+    text = "Amounts as the sources state them"
+    text += f"; each a {next(iter(measures))}." if len(measures) == 1 and rows else "."
+    if currency:
+        text += (f" {currency} at the annual average rate of the figure's year: World Bank WDI "
+                 "PA.NUS.FCRF (source wb-wdi-fx).")
+    return text
+
+
 def caveat_notes(rows: list[dict], label) -> list[str]:
     """Each caveat once, with the rows it applies to: '† not confirmed ...: all rows'."""
     which = caveat_groups(rows, label)

@@ -102,13 +102,19 @@ def _is_stdout(path) -> bool:
     return path is None or os.fsdecode(path) == "-"
 
 
-def _raw(path) -> str:
-    """The path as text, refused when it cannot name a file."""
+def _name(path, what: str, hint: str) -> str:
+    """A file or folder name as text, refused when empty or holding a NUL character."""
     raw = os.fsdecode(path)
     if not raw:
-        raise UsageError("the file name is empty; give a file name, or - for standard output")
+        raise UsageError(f"the {what} name is empty; {hint}")
     if "\0" in raw:
-        raise UsageError(f"{shown(raw)} cannot be a file name (it holds a NUL character)")
+        raise UsageError(f"{shown(raw)} cannot be a {what} name (it holds a NUL character)")
+    return raw
+
+
+def _raw(path) -> str:
+    """The path as text, refused when it cannot name a file."""
+    raw = _name(path, "file", "give a file name, or - for standard output")
     if os.path.basename(raw) in ("", ".", ".."):
         if os.path.isdir(raw):
             raise UsageError(f"{shown(raw)} is a folder; give a file name")
@@ -483,11 +489,7 @@ def _previous_export(folder: str) -> dict[str, str]:
 
 
 def _folder_raw(folder) -> str:
-    raw = os.fsdecode(folder)
-    if not raw:
-        raise UsageError("the folder name is empty; give a folder for the export")
-    if "\0" in raw:
-        raise UsageError(f"{shown(raw)} cannot be a folder name (it holds a NUL character)")
+    raw = _name(folder, "folder", "give a folder for the export")
     trimmed = raw.rstrip(os.sep) or raw
     if os.path.basename(trimmed) in ("", ".", ".."):
         raise UsageError(f"{shown(raw)} cannot hold the export; give a new folder, such as 'export'")

@@ -721,8 +721,7 @@ PACKAGE_COLUMNS = {("facts", "when"): 'date_display AS "when"', ("entities", "ti
 def package_rows(conn, resource) -> Iterator[dict]:
     """The rows of one resource of the data package (a vocab.Resource), in key order."""
     if resource.name == "oda":  # the figures as `caj oda` gives them, caveats and flags included
-        for r in oda(conn):
-            yield {**r, "id": r["id"]}
+        yield from oda(conn)
         return
     cols = ", ".join(PACKAGE_COLUMNS.get((resource.table, c), c) for c in resource.columns)
     order = "seq" if resource.name == "facts" else ", ".join(resource.key)

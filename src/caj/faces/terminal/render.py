@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
 from caj.core import vocab
+from caj.reading.queries import HIT_END, HIT_START  # a table highlights search hits
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
 ASCII_FALLBACK = {"█": "#", "▏": "|", "¥": "JPY ", "–": "-", "—": "-", "…": "...", "·": "-", "×": "x",
@@ -58,7 +59,6 @@ def utf8(stream: TextIO) -> TextIO:
     return codecs.getwriter("utf-8")(stream.buffer)
 
 
-from caj.reading.queries import HIT_END, HIT_START  # noqa: E402  (a table highlights the hits)
 
 
 # Plain classes rather than dataclasses: @dataclass generates code with exec at import time,

@@ -86,19 +86,10 @@ def oda_view(rows: list[dict], currency: str | None, names: Names | None = None)
                  Col("rate_jpy_per_usd", "¥ per US$", show=rate, justify="right")]
     cols += [Col("sources", "Sources", show=source_ids, ratio=1, min_width=9)]
     footer, total_note = _oda_total(rows, currency)
-    caption = "\n".join(x for x in (_oda_caption(rows, measures, currency), total_note,
+    caption = "\n".join(x for x in (display.oda_caption(rows, currency), total_note,
                                     caveat_notes(rows, names)) if x)
     fields = vocab.COMMANDS["oda-converted" if currency else "oda"]
     return View(columns=cols, caption=caption, footer=footer, fields=fields)
-
-
-def _oda_caption(rows: list[dict], measures: set, currency: str | None) -> str:
-    text = "Amounts as the sources state them"
-    text += f"; each a {next(iter(measures))}." if len(measures) == 1 and rows else "."
-    if currency:
-        text += (f" {currency} at the annual average rate of the figure's year: World Bank WDI "
-                 "PA.NUS.FCRF (source wb-wdi-fx).")
-    return text
 
 
 def _oda_total(rows: list[dict], currency: str | None) -> tuple[dict, str]:

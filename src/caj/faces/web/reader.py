@@ -124,12 +124,7 @@ def _oda_cells(r: dict, currency, names, stated: int, converted: int, measure: b
 
 def oda_notes(rows: list[dict], currency: str | None, names: dict) -> list[str]:
     """The table's notes: what the amounts are, the total (or why there is none), each caveat."""
-    measures = {r["measure"] for r in rows}
-    text = "Amounts as the sources state them"
-    text += f"; each a {next(iter(measures))}." if len(measures) == 1 and rows else "."
-    if currency:
-        text += (f" {currency} at the annual average rate of the figure's year: World Bank WDI "
-                 "PA.NUS.FCRF (source wb-wdi-fx).")
+    text = display.oda_caption(rows, currency)
     total, why = queries.oda_total(rows)
     _label, _money, what = display.oda_total_note(rows, total, why, bool(currency))
     caveats = display.caveat_notes(rows, lambda r: f"{names.get(r['recipient'], r['recipient'])} {r['year']}")
