@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from caj.faces.terminal import render
+from caj.faces import formats
 from conftest import caj_exe, env
 from helpers import invoke
 
@@ -23,7 +23,7 @@ TRICKY = [
 
 def emitted(fmt: str, rows=TRICKY) -> str:
     out = io.StringIO()
-    render.emit(rows, fmt, render.View(columns=[]), out)
+    formats.write(rows, fmt, formats.View(columns=[]), out)
     return out.getvalue()
 
 

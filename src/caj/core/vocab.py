@@ -41,6 +41,9 @@ CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
     "record": (("fact", "fact"), ("entity", "entity")),
     "doc_kind": (("fact", "fact"), ("entity", "entity")),
     "target_kind": (("entity", "entity"), ("topic", "topic")),
+    # how a face renders an answer, not what a record holds
+    "cite_style": (("text", "text"), ("bibtex", "BibTeX"), ("csl-json", "CSL-JSON")),
+    "lane": (("country", "country"), ("kind", "kind of fact")),
 }
 
 

@@ -427,9 +427,17 @@ def _entity_card(conn, e: sqlite3.Row) -> dict:
 HIT_START, HIT_END = "\x02", "\x03"  # around a search hit in a snippet; a table highlights it
 
 
-def search(conn, text: str, limit: int = 20, marked: bool = False) -> tuple[list[dict], int, str | None]:
-    """`caj search`: (hits, how many matched in all, how they were found); `marked` keeps the
-    HIT_START/HIT_END marks around the matched words, for a face that highlights them."""
+class Hits(list):
+    """Search hits, best first, with how many matched in all (`total`) and how they were found
+    (`how`: None for words, "names" for names spelled like the text), for the face to say."""
+
+    total: int = 0
+    how: str | None = None
+
+
+def search(conn: sqlite3.Connection, text: str, limit: int = 20, marked: bool = False) -> Hits:
+    """`caj search`: the hits as records; `marked` keeps the HIT_START/HIT_END marks around the
+    matched words, for a face that highlights them."""
     if not str(text).strip():
         raise UsageError("give words to search for, e.g. `caj search railway`")
     try:
@@ -442,7 +450,9 @@ def search(conn, text: str, limit: int = 20, marked: bool = False) -> tuple[list
     if not marked:
         for row in rows:
             row["match"] = row["match"].replace(HIT_START, "").replace(HIT_END, "")
-    return rows, total, how
+    hits = Hits(rows)
+    hits.total, hits.how = total, how
+    return hits
 
 
 def search_hits(conn, text: str, limit: int = 50) -> tuple[list[dict], int, str | None]:

@@ -8,7 +8,7 @@ import io
 
 from caj.core import vocab
 from caj.core.errors import UsageError
-from caj.faces.terminal import render
+from caj.faces import formats
 from caj.reading import queries
 
 FLAGS = {"": False, "0": False, "no": False, "false": False, "off": False,
@@ -79,5 +79,5 @@ def fields(page: Page, args: dict[str, str]) -> tuple[str, ...]:
 def as_format(rows: list[dict], fmt: str, names: tuple[str, ...]) -> str:
     """The records exactly as the command writes them in `fmt` (json or csv)."""
     out = io.StringIO()
-    render.emit(rows, fmt, render.View(columns=[], fields=names), out)
+    formats.write(rows, fmt, formats.View(columns=[], fields=names), out)
     return out.getvalue()
