@@ -121,10 +121,10 @@ def test_tsv_is_real_tsv():
     n = header.count("\t")
     assert all(line.count("\t") == n for line in lines)
     assert '"' not in header and not any(line.startswith('"') for line in lines)
-    from caj.faces.terminal import render
+    from caj.faces import formats as writers
 
     buf = io.StringIO()
-    render._tsv([{"a": "x\ty\nz\\"}], buf, ["a"])
+    writers.write([{"a": "x\ty\nz\\"}], "tsv", writers.View(columns=[], fields=("a",)), buf)
     assert buf.getvalue() == "a\nx\\ty\\nz\\\\\n"
 
 

@@ -2,6 +2,7 @@
 Every failure is a core.errors.CajError (or one of Click's usage errors), turned into one line and
 an exit code in `main`: 0 success (an empty result too), 1 runtime failure, 2 bad usage."""
 
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -12,8 +13,9 @@ import typer
 from caj import __version__
 from caj.core import vocab
 from caj.core.errors import UsageError, shown
+from caj.faces import formats, pictures
 from caj.faces.terminal import render, views
-from caj.reading import queries
+from caj.reading import queries, questions
 from caj.reading.db import connect, locate
 
 app = typer.Typer(
@@ -27,10 +29,8 @@ app = typer.Typer(
 )
 
 FORMATS = render.FORMATS
-STYLES = ("text", "bibtex", "csl-json")
-LANES = ("country", "kind")
 
-# --- the shared options, defined once --------------------------------------------------------
+# --- the face's own options, defined once ----------------------------------------------------
 
 FormatOpt = Annotated[Optional[str], typer.Option(
     "--format", "-f", metavar="FORMAT",
@@ -38,32 +38,14 @@ FormatOpt = Annotated[Optional[str], typer.Option(
 DbOpt = Annotated[Optional[Path], typer.Option(
     "--db", metavar="PATH", help="Database to read (default: $CAJ_DB, else the one shipped with caj).",
     show_default=False)]
-CountryOpt = Annotated[Optional[str], typer.Option(
-    "--country", "-c", metavar="NAME",
-    help="Country: name, alias or ISO code, any case (e.g. uz, 'Kyrgyz Republic').")]
-KindOpt = Annotated[Optional[str], typer.Option(
-    "--kind", "-k", metavar="KIND", help="Kind of fact: " + vocab.listed("fact_kind") + ".")]
-StatusOpt = Annotated[Optional[str], typer.Option(
-    "--status", metavar="STATUS", help="Status of the fact: " + vocab.listed("status") + ".")]
-YearOpt = Annotated[Optional[str], typer.Option("--year", "-y", metavar="YYYY", help="Exactly this year.")]
-FromOpt = Annotated[Optional[str], typer.Option(
-    "--from", metavar="DATE",
-    help="From this date on (YYYY, YYYY-MM, YYYY-MM-DD or a decade: 1990s): facts whose dates overlap it.")]
-ToOpt = Annotated[Optional[str], typer.Option(
-    "--to", metavar="DATE",
-    help="Up to this date (YYYY, YYYY-MM, YYYY-MM-DD or the end of a decade: 1990s).")]
-TopicOpt = Annotated[Optional[str], typer.Option(
-    "--topic", "-t", metavar="TOPIC",
-    help="Topic: id, label or alias, with the topics beneath it (see `caj topics`).")]
-ActorOpt = Annotated[Optional[str], typer.Option(
-    "--actor", "-a", metavar="NAME", help="Any entity involved (see `caj actors`).")]
 PlotOpt = Annotated[Optional[Path], typer.Option(
     "--plot", metavar="FILE", help="Draw the rows to FILE.svg, .png or .pdf instead (needs caj[plot]).")]
+ChartOpt = Annotated[bool, typer.Option(
+    "--chart", help="Draw the amounts as bars on the terminal, in one currency "
+    "(US$ unless --currency says otherwise).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")]
 OutOpt = Annotated[Optional[Path], typer.Option(
     "--out", "-o", metavar="FILE", help="Write to FILE (atomically; - for stdout) instead of stdout.")]
-IdArg = Annotated[str, typer.Argument(
-    metavar="ID", help="A fact or entity id (any case), as `caj search` and the tables print it.")]
 
 
 def _version(value: bool) -> None:
@@ -84,7 +66,50 @@ def _root(
     """
 
 
-# --- what every lookup shares ----------------------------------------------------------------
+# --- the lookups, made from the question registry --------------------------------------------
+
+
+def _typed(p: questions.Param):
+    """A registry parameter as Typer declares it: its flags, metavar, help and type."""
+    kind = {"int": int, "flag": bool}.get(p.kind, str)
+    if p.positional:
+        return Annotated[kind, typer.Argument(metavar=p.metavar, help=p.help, show_default=False)]
+    if p.kind == "flag":
+        return Annotated[bool, typer.Option(*p.flags, help=p.help)]
+    lo, hi = p.bounds or (None, None)
+    shown_default = p.default is not None and p.kind != "flag"
+    return Annotated[kind if p.default is not None else Optional[kind], typer.Option(
+        *p.flags, metavar=p.metavar, help=p.help, min=lo, max=hi, show_default=shown_default)]
+
+
+FACE_OPTIONS = {"fmt": (FormatOpt, None), "db": (DbOpt, None), "plot": (PlotOpt, None),
+                "chart": (ChartOpt, False)}
+
+
+def lookup(name: str, *face: str):
+    """Register the command of question `name`: its parameters from the registry, then the
+    face's own options (`face`: fmt, db, plot, chart); the decorated function presents the answer."""
+    q = questions.QUESTIONS[name]
+    params = [*q.on("cli"), *(q.picture or ())]
+
+    def register(present):
+        def command(**given):
+            face_given = {k: given.pop(k) for k in face}
+            present(q, given, **face_given)
+
+        signature = [inspect.Parameter(p.keyword, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                       annotation=_typed(p), default=inspect.Parameter.empty
+                                       if p.required else p.default) for p in params]
+        signature += [inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, annotation=FACE_OPTIONS[k][0],
+                                        default=FACE_OPTIONS[k][1]) for k in face]
+        command.__signature__ = inspect.Signature(signature)
+        command.__annotations__ = {p.name: p.annotation for p in signature}
+        command.__name__ = command.__qualname__ = name
+        command.__doc__ = f"{q.summary}\n\nExamples: {' · '.join(q.examples)}"
+        app.command(name)(command)
+        return present
+
+    return register
 
 
 def _shape(fmt: str | None) -> str:
@@ -120,8 +145,9 @@ def _no_plot_options(plot, fmt, by=None) -> None:
 
 def _plot(kind: str, conn, rows: list[dict], path: Path, **options) -> None:
     """Draw rows with matplotlib, imported only now; one line on stderr says where it went."""
-    if path.suffix.lower() not in (".svg", ".png", ".pdf"):
-        raise UsageError(f"--plot {path}: give a file ending in .svg, .png or .pdf")
+    from caj.faces import pictures
+
+    pictures.check_path(path)
     if not rows:  # an empty result is not a failure; it is said, and no file is written
         _say(f"caj: no rows match; nothing drawn, {path} not written")
         return
@@ -135,74 +161,36 @@ def _plot(kind: str, conn, rows: list[dict], path: Path, **options) -> None:
     _say(f"wrote {path}: {len(rows)} rows")
 
 
-# --- lookups ---------------------------------------------------------------------------------
-
-
-@app.command()
-def timeline(
-    year: YearOpt = None, date_from: FromOpt = None, date_to: ToOpt = None,
-    country: CountryOpt = None, topic: TopicOpt = None, kind: KindOpt = None,
-    source: Annotated[Optional[str], typer.Option(
-        "--source", "-s", metavar="ID", help="Cited by this source id (see `caj sources`).")] = None,
-    actor: ActorOpt = None, status: StatusOpt = None,
-    with_undated: Annotated[bool, typer.Option(
-        "--with-undated", help="Add statements the documents make without a date (dated as of "
-        "the document, marked *).")] = False,
-    fmt: FormatOpt = None, db: DbOpt = None, plot: PlotOpt = None,
-    by: Annotated[Optional[str], typer.Option(
-        "--by", metavar="country|kind",
-        help="With --plot: one lane per country (default) or per kind.")] = None,
-) -> None:
-    """Dated facts in order, with their sources.
-
-    Examples: caj timeline --from 2004 --to 2010 · caj timeline --country kz --year 2024 --format json ·
-    caj timeline --from 2000 --plot timeline.svg
-    """
+@lookup("timeline", "fmt", "db", "plot")
+def timeline(q, given: dict, fmt=None, db=None, plot=None) -> None:
+    by = given.pop("by", None)
     _no_plot_options(plot, fmt, by)
     shape = _shape(fmt)
     conn = connect(db)
-    rows = queries.timeline(conn, year=year, date_from=date_from, date_to=date_to, country=country,
-                            topic=topic, kind=kind, source=source, actor=actor, status=status,
-                            with_undated=with_undated)
+    rows = q.answer(conn, **given)
     if plot is not None:
-        selection = {"from": date_from or year, "to": date_to or year, "country": country,
-                     "topic": topic, "kind": kind, "source": source, "actor": actor, "status": status,
-                     "undated statements": "included" if with_undated else None}
-        lane = queries.choose("lane", by or "country", LANES)
+        selection = pictures.selection(q, given)
+        lane = queries.choose("lane", by or "country", vocab.values("lane"))
         return _plot("timeline", conn, list(rows), plot, by=lane, selection=selection)
-    hint = "" if with_undated else "; --with-undated adds statements the documents do not date"
+    hint = "" if given.get("with_undated") else "; --with-undated adds statements the documents do not date"
     _out(rows, shape, views.timeline_view(_names(conn, shape)),
          f"no facts match{hint}; `caj timeline` alone lists them all")
 
 
-@app.command()
-def oda(
-    year: YearOpt = None, date_from: FromOpt = None, date_to: ToOpt = None,
-    country: CountryOpt = None,
-    currency: Annotated[Optional[str], typer.Option("--currency", metavar="JPY|USD",
-        help="Also show each amount in this currency, at the year's average rate (cited).")] = None,
-    chart: Annotated[bool, typer.Option(
-        "--chart", help="Draw the amounts as bars on the terminal, in one currency "
-        "(US$ unless --currency says otherwise).")] = False,
-    fmt: FormatOpt = None, db: DbOpt = None, plot: PlotOpt = None,
-) -> None:
-    """Japan's ODA figures as the sources state them, with what caj cannot vouch for.
-
-    Examples: caj oda --year 2016 · caj oda --country uzbekistan --currency USD
-    """
+@lookup("oda", "chart", "fmt", "db", "plot")
+def oda(q, given: dict, chart=False, fmt=None, db=None, plot=None) -> None:
     _no_plot_options(plot, fmt)
     shape = _shape(fmt)
     if chart and (fmt is not None and shape != "table" or plot is not None):
         raise UsageError("--chart draws bars on a terminal; drop it for --format or --plot")
     conn = connect(db)
+    currency = given.get("currency")
     # a chart or a picture is in one currency: dollars unless another is asked for
     one = currency or ("USD" if chart or plot is not None else None)
-    rows = queries.oda(conn, year=year, date_from=date_from, date_to=date_to, country=country,
-                       currency=one)
+    rows = q.answer(conn, **{**given, "currency": one})
     if plot is not None:
-        selection = {"from": date_from or year, "to": date_to or year, "country": country}
         return _plot("oda", conn, rows, plot, currency=rows[0]["converted_currency"] if rows else one,
-                     selection=selection)
+                     selection=pictures.selection(q, given))
     names = _names(conn, "table" if chart else shape)
     if chart and rows and shape == "table":
         return render.draw_bars(views.oda_bars(rows, names), views.caveat_notes(rows, names), sys.stdout)
@@ -211,130 +199,55 @@ def oda(
          "no ODA figures match; `caj oda` alone lists all of them")
 
 
-@app.command()
-def projects(
-    country: CountryOpt = None,
-    sector: Annotated[Optional[str], typer.Option(
-        "--sector", metavar="TOPIC",
-        help="Sector: a topic id, label or alias, with the topics beneath it.")] = None,
-    partner: Annotated[Optional[str], typer.Option(
-        "--partner", "-p", metavar="NAME", help="A company, agency or bank involved.")] = None,
-    status: StatusOpt = None, fmt: FormatOpt = None, db: DbOpt = None,
-) -> None:
-    """Projects by country, then date, with partners, finance and sources.
-
-    Examples: caj projects --country uzbekistan · caj projects --partner JBIC --format json
-    """
+@lookup("projects", "fmt", "db")
+def projects(q, given: dict, fmt=None, db=None) -> None:
     shape = _shape(fmt)
     conn = connect(db)
-    rows = queries.projects(conn, country=country, sector=sector, partner=partner, status=status)
-    heading = queries.named(conn, "country", country)
+    rows = q.answer(conn, **given)
+    heading = queries.named(conn, "country", given.get("country"))
     _out(rows, shape, views.projects_view(heading, _names(conn, shape)),
          "no projects match; `caj projects` alone lists all of them")
 
 
-@app.command()
-def show(ref: IdArg, fmt: FormatOpt = None, db: DbOpt = None) -> None:
-    """One fact (every field, every citation, quote and note) or one entity (its names and facts).
-
-    Examples: caj show oda-2016-uzbekistan · caj show enersok-jbic-loan-2023 --format json · caj show jbic
-    """
+@lookup("show", "fmt", "db")
+def show(q, given: dict, fmt=None, db=None) -> None:
     shape = _shape(fmt)
-    views.emit_record(queries.show(connect(db), ref), shape)
+    views.emit_record(q.answer(connect(db), **given), shape)
 
 
-@app.command()
-def search(
-    text: Annotated[str, typer.Argument(
-        metavar="TEXT", help="Words, \"a phrase\", or a prefix* (SQLite FTS5).")],
-    limit: Annotated[int, typer.Option(
-        "--limit", "-n", metavar="N", min=1, max=10000, help="At most this many hits (1 to 10000).")] = 20,
-    fmt: FormatOpt = None, db: DbOpt = None,
-) -> None:
-    """Full-text search over facts, projects and entities, best match first.
-
-    Examples: caj search railway · caj search "gas-fired" --format json · caj search nazarbaev
-    """
+@lookup("search", "fmt", "db")
+def search(q, given: dict, fmt=None, db=None) -> None:
     shape = _shape(fmt)
-    conn = connect(db)
-    rows, total, how = queries.search(conn, text, limit=limit, marked=shape == "table")
-    if how and rows:
+    hits = queries.search(connect(db), **given, marked=shape == "table")
+    text = given["text"]
+    if hits.how and hits:
         _say(f"caj: no word matches {shown(text)}; showing names spelled like it")
-    _out(rows, shape, views.SEARCH, f"nothing matches {shown(text)}; try fewer words or a prefix like rail*")
-    if total > len(rows):
-        _say(f"caj: showing {len(rows)} of {total}; --limit {total} shows them all")
+    _out(hits, shape, views.SEARCH, f"nothing matches {shown(text)}; try fewer words or a prefix like rail*")
+    if hits.total > len(hits):
+        _say(f"caj: showing {len(hits)} of {hits.total}; --limit {hits.total} shows them all")
 
 
-@app.command()
-def sources(fmt: FormatOpt = None, db: DbOpt = None) -> None:
-    """The sources facts cite: the two documents, the public record, the rate table.
-
-    Examples: caj sources · caj sources --format json
-    """
-    shape = _shape(fmt)
-    _out(queries.sources(connect(db)), shape, views.SOURCES, "no sources")
+def _listed(name: str, view, empty: str):
+    """A list question with no face of its own: its records in its view."""
+    @lookup(name, "fmt", "db")
+    def listed(q, given: dict, fmt=None, db=None) -> None:
+        shape = _shape(fmt)
+        _out(q.answer(connect(db), **given), shape, view, empty)
 
 
-@app.command()
-def countries(fmt: FormatOpt = None, db: DbOpt = None) -> None:
-    """Countries and regions, with ISO codes, aliases and fact counts.
-
-    Examples: caj countries · caj countries --format csv
-    """
-    shape = _shape(fmt)
-    _out(queries.countries(connect(db)), shape, views.ENTITIES, "no countries")
+_listed("sources", views.SOURCES, "no sources")
+_listed("countries", views.ENTITIES, "no countries")
+_listed("actors", views.ENTITIES, "no actors")
+_listed("topics", views.TOPICS, "no topics")
+_listed("conflicts", views.CONFLICTS, "no conflicts recorded")
 
 
-@app.command()
-def actors(
-    kind: Annotated[Optional[str], typer.Option(
-        "--kind", "-k", metavar="KIND", help="Only this kind (company, agency, bank, person...).")] = None,
-    fmt: FormatOpt = None, db: DbOpt = None,
-) -> None:
-    """Organisations, companies, initiatives, people and places, with fact counts.
-
-    Examples: caj actors · caj actors --kind company
-    """
-    shape = _shape(fmt)
-    _out(queries.actors(connect(db), kind), shape, views.ENTITIES, "no actors")
-
-
-@app.command()
-def topics(fmt: FormatOpt = None, db: DbOpt = None) -> None:
-    """The topics facts are filed under, broader ones first, with fact counts.
-
-    Examples: caj topics · caj timeline --topic nuclear
-    """
-    shape = _shape(fmt)
-    _out(queries.topics(connect(db)), shape, views.TOPICS, "no topics")
-
-
-@app.command()
-def conflicts(fmt: FormatOpt = None, db: DbOpt = None) -> None:
-    """Where the public record contradicts or refines a document: both sides, both sources.
-
-    Examples: caj conflicts · caj conflicts --format json
-    """
-    shape = _shape(fmt)
-    _out(queries.conflicts(connect(db)), shape, views.CONFLICTS, "no conflicts recorded")
-
-
-@app.command()
-def cite(
-    ref: Annotated[str, typer.Argument(metavar="ID", help="A fact id or a source id.")],
-    style: Annotated[str, typer.Option(
-        "--style", metavar="text|bibtex|csl-json", help="Citation style.")] = "text",
-    db: DbOpt = None,
-) -> None:
-    """A fact's or a source's citation, with locators, ready for a report.
-
-    Examples: caj cite oda-2016-uzbekistan · caj cite idsa-2024 --style bibtex
-    """
+@lookup("cite", "db")
+def cite(q, given: dict, db=None) -> None:
     from caj.faces import cite as citing
 
-    style = queries.choose("style", style, STYLES)
-    text = citing.render(queries.cite_items(connect(db), ref), style)
-    render.utf8(sys.stdout).write(text)
+    style = queries.choose("style", given.pop("style"), vocab.values("cite_style"))
+    formats.utf8(sys.stdout).write(citing.render(q.answer(connect(db), **given), style))
 
 
 # --- building --------------------------------------------------------------------------------

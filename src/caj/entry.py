@@ -147,14 +147,6 @@ def click_message(exc: ClickException) -> str:
     return message + _slip_hint(exc)
 
 
-# what a bare value may have meant, command by command: (what it resolves as, the option)
-SLIP_OPTIONS = {
-    "timeline": (("country", "--country"), ("topic", "--topic"), ("actor", "--actor")),
-    "projects": (("country", "--country"), ("sector", "--sector"), ("actor", "--partner")),
-    "oda": (("country", "--country"),),
-}
-
-
 def _slip_hint(exc: ClickException) -> str:
     """`caj projects uzbekistan`: a value given without its option gets the option named."""
     m = re.search(r"unexpected extra argument(?:\(s\)|s)? \((.*)\)", exc.format_message())
@@ -162,7 +154,9 @@ def _slip_hint(exc: ClickException) -> str:
     if not m or len(argv) < 2:
         return ""
     value = (m.group(1).split() or [""])[0]
-    for what, option in SLIP_OPTIONS.get(argv[1], ()) if value else ():
+    from caj.reading.questions import slips
+
+    for what, option in slips(argv[1]) if value else ():
         if _resolves(what, value, argv):
             return f"; did you mean {option} {value}?"
     return f"; `caj {argv[1]} -h` lists its options"

@@ -91,6 +91,7 @@ def template(ds: Dataset, domain: str) -> Catalog:
         msg = cat.get(u.text, u.context)
         if msg is None:
             msg = cat.add(u.text, context=u.context)
+        msg.flags.discard("python-format")  # "97.6 % in" is prose, not a format string
         msg.locations = [*msg.locations, (u.file, u.line)]
         msg.auto_comments = [*msg.auto_comments, f"{u.record}: {u.field}"]
     return cat

@@ -24,41 +24,13 @@ from caj import __version__
 from caj.core import vocab
 from caj.core.errors import CajError, shown
 from caj.faces import cite as citing
-from caj.reading import queries
+from caj.reading import queries, questions
 
-CITED = ("Every record carries its sources: a list of {source, locator, stance}, the source id "
-         "(see the `sources` tool) and where in it (section, page, paragraph); cite them in your answer.")
+CITED = questions.CITED
 
-# --- arguments: named as the command's options, described for an assistant --------------------
+# --- arguments: the question registry's parameters, named and explained as everywhere ---------
 
-DATE = "YYYY, YYYY-MM, YYYY-MM-DD or a decade (1990s)"
-ARGS: dict[str, tuple[Any, str]] = {
-    "country": (str, "Country or region: name, alias or ISO code, any case (uz, kazakhstan, "
-                     "'Kyrgyz Republic', central-asia)."),
-    "year": (int | str, "Exactly this year (YYYY); not with from/to."),
-    "from": (str, f"From this date on ({DATE}): records whose dates overlap it."),
-    "to": (str, f"Up to this date ({DATE})."),
-    "topic": (str, "Topic: id, label or alias, with the topics beneath it (energy, uranium, transport)."),
-    "kind": (str, "Kind of fact: " + vocab.listed("fact_kind") + "."),
-    "status": (str, "Status of the fact: " + vocab.listed("status") + "."),
-    "source": (str, "Only facts cited by this source id (see the `sources` tool)."),
-    "actor": (str, "Any entity involved: organisation, company, person (JICA, JBIC, Nazarbayev)."),
-    "currency": (str, "Also give each amount in this currency (JPY or USD), at the year's average "
-                      "rate (cited)."),
-    "sector": (str, "Sector: a topic id, label or alias, with the topics beneath it."),
-    "partner": (str, "A company, agency or bank involved (JBIC, Toshiba)."),
-    "id": (str, "A fact or entity id as the other tools return it (any case), e.g. "
-                "oda-2016-uzbekistan, jbic."),
-    "text": (str, "Words, \"a phrase\", or a prefix* (SQLite FTS5); a plain question works too."),
-    "limit": (int, "At most this many hits (1 to 10000)."),
-    "with_undated": (bool, "Add statements the documents make without a date (dated as of the document)."),
-}
-REQUIRED = {"id", "text"}
-DEFAULTS: dict[str, Any] = {"limit": 20, "with_undated": False}
-# advertised to the client; the query layer checks them itself, with the command's own message
-BOUNDS = {"limit": {"minimum": 1, "maximum": 10000}}
-# the query functions' own names for arguments a reader types otherwise
-KEYWORD = {"from": "date_from", "to": "date_to"}
+TYPES: dict[str, Any] = {"int": int, "flag": bool, "year": int | str}
 
 
 class _Args(ArgModelBase):
@@ -66,85 +38,50 @@ class _Args(ArgModelBase):
     model_config = ConfigDict(extra="forbid")
 
 
-def arg_model(tool: str, names: tuple[str, ...]) -> type[ArgModelBase]:
+def arg_model(q: questions.Question) -> type[ArgModelBase]:
     """The pydantic model of a tool's arguments; `from` goes by an alias, being a Python keyword."""
     fields = {}
-    for name in names:
-        kind, text = ARGS[name]
-        default = ... if name in REQUIRED else DEFAULTS.get(name)
+    for p in q.on("mcp"):
+        default = ... if p.required else p.default
+        kind = TYPES.get(p.kind, str)
         kind = kind | None if default is None else kind
-        fields[KEYWORD.get(name, name)] = (kind, Field(default, alias=name, description=text,
-                                                       json_schema_extra=BOUNDS.get(name)))
-    return create_model(f"{tool}_arguments", __base__=_Args, **fields)
+        extra = {"minimum": p.bounds[0], "maximum": p.bounds[1]} if p.bounds else {}
+        if p.values():
+            extra["enum"] = list(p.values())
+        fields[p.keyword] = (kind, Field(default, alias=p.name, description=p.help,
+                                         json_schema_extra=extra or None))
+    return create_model(f"{q.name}_arguments", __base__=_Args, **fields)
 
 
-# --- the tools: one question of the query layer each ---------------------------------------------
+# --- the tools: one question of the registry each ---------------------------------------------
 
 
-class Spec:
-    """A tool: the command it answers as, its arguments, what it is for, and how it asks."""
-
-    __slots__ = ("name", "args", "purpose", "ask", "items")
-
-    def __init__(self, name: str, args: str, purpose: str, ask: Callable, items: dict | None = None) -> None:
-        self.name, self.args, self.purpose, self.ask = name, tuple(args.split()), purpose, ask
-        self.items = items or vocab.record_schema(name)
+def items(q: questions.Question) -> dict:
+    """The JSON Schema of one record of a tool's answer (ODA's has two shapes)."""
+    if q.name == "oda":
+        return {"anyOf": [vocab.record_schema("oda"), vocab.record_schema("oda-converted")]}
+    return vocab.record_schema(q.shape)
 
 
-class Hits(list):
-    """Search hits, with what the command says beside them on stderr (more hits, close spellings)."""
-
+def ask(conn, q: questions.Question, kwargs: dict) -> tuple[list[dict], str]:
+    """The records of one question, and what the command says beside them (search's notes)."""
+    found = q.answer(conn, **kwargs)
+    if q.name == "show":
+        return [found], ""
+    if q.name != "search":
+        return list(found), ""  # a timeline is a generator: its rows are read here
     note = ""
+    if found.how and found:
+        note = f"No word matches {kwargs['text']!r}; these are names spelled like it."
+    elif found.total > len(found):
+        note = f"Showing {len(found)} of {found.total}; limit {found.total} gives them all."
+    return list(found), note
 
 
-def _search(conn, text, limit=20) -> Hits:
-    rows, total, how = queries.search(conn, text, limit=limit)
-    hits = Hits(rows)
-    if how and rows:
-        hits.note = f"No word matches {text!r}; these are names spelled like it."
-    elif total > len(rows):
-        hits.note = f"Showing {len(rows)} of {total}; limit {total} gives them all."
-    return hits
-
-
-SPECS = (
-    Spec("timeline", "country year from to topic kind status source actor with_undated",
-         "Dated facts of Japan's relations with Central Asia, in date order: visits, summits, agreements, "
-         "loans, projects. Use it for 'when did...', 'what happened in YEAR', 'what has Japan done in "
-         "COUNTRY'; filter by country, year or from/to, topic, kind.", queries.timeline),
-    Spec("oda", "country year from to currency",
-         "Japan's ODA (official development assistance) figures as the sources state them, with caveats "
-         "on what caj cannot vouch for. Use it for aid amounts by country and year; give currency to "
-         "convert at the year's rate.", queries.oda,
-         {"anyOf": [vocab.record_schema("oda"), vocab.record_schema("oda-converted")]}),
-    Spec("projects", "country sector partner status",
-         "Projects Japan is part of (power plants, mines, railways, loans), by host country, with "
-         "partners, finance and capacity. Use it for 'which Japanese projects in COUNTRY/SECTOR'.",
-         queries.projects),
-    Spec("show", "id",
-         "Everything about one fact (every field, each citation with its stance, locator and verbatim "
-         "quote, curator's notes) or one entity (names, codes, its facts). Use it to check a fact before "
-         "citing it; ids come from the other tools.", lambda conn, id: [queries.show(conn, id)]),
-    Spec("search", "text limit",
-         "Full-text search over facts, projects and entities, best match first. Use it first when you do "
-         "not know the id, country or topic a question is about.", _search),
-    Spec("cite", "id",
-         "The citations of a fact id or a source id, with locators and quotes, ready to put in an answer "
-         "or a report (text style).", lambda conn, id: queries.cite_items(conn, id),
-         vocab.record_schema("cite")),
-    Spec("conflicts", "",
-         "Where the public record contradicts or refines a document: both sides, both sources. Use it "
-         "before stating a date or figure that may be disputed.", queries.conflicts),
-    Spec("sources", "",
-         "The sources the facts cite (two analytical documents, the public record, the rate table), with "
-         "publisher, URL and reliability. Use it to name a source id in full.", queries.sources),
-)
-
-
-def output_schema(spec: Spec) -> dict:
+def output_schema(q: questions.Question) -> dict:
     """{"records": [...]}, each record as the vocabulary registry defines the command's."""
     return {"type": "object", "required": ["records"],
-            "properties": {"records": {"type": "array", "items": spec.items}}}
+            "properties": {"records": {"type": "array", "items": items(q)}}}
 
 
 class CajTool(Tool):
@@ -173,31 +110,32 @@ def misfit(tool: Tool, error: ValidationError) -> str:
     return f"argument {name} {shown(e.get('input'))}: {e['msg'][0].lower()}{e['msg'][1:]}"
 
 
-def make_tool(conn, spec: Spec) -> Tool:
-    """An SDK tool over one query; built by hand so that `from` can be an argument's name."""
-    model = arg_model(spec.name, spec.args)
+def make_tool(conn, q: questions.Question) -> Tool:
+    """An SDK tool over one question; built by hand so that `from` can be an argument's name."""
+    model = arg_model(q)
 
     async def run(**given) -> CallToolResult:
-        return answer(conn, spec, given)
+        return answer(conn, q, given)
 
-    meta = FuncMetadata(arg_model=model, output_schema=output_schema(spec))
+    meta = FuncMetadata(arg_model=model, output_schema=output_schema(q))
     # async: a query takes milliseconds, less than handing it to a worker thread would
-    return CajTool(fn=run, name=spec.name, title=f"caj {spec.name}", description=f"{spec.purpose} {CITED}",
+    return CajTool(fn=run, name=q.name, title=f"caj {q.name}", description=f"{q.purpose} {CITED}",
                    parameters=model.model_json_schema(by_alias=True), fn_metadata=meta, is_async=True,
                    annotations=ToolAnnotations(read_only_hint=True, idempotent_hint=True,
                                                open_world_hint=False))
 
 
-def answer(conn, spec: Spec, given: dict) -> CallToolResult:
+def answer(conn, q: questions.Question, given: dict) -> CallToolResult:
     """Ask the query layer; a CajError is the tool's error, in the command's own words."""
     # a year may come as 2016 or "2016": the query layer checks it as typed, with its own message
-    kwargs = {KEYWORD.get(k, k): (str(v) if k == "year" else v) for k, v in given.items() if v is not None}
+    kwargs = {k: (str(v) if k == "year" else v) for k, v in given.items() if v is not None}
+    style = kwargs.pop("style", "text")
     try:
-        found = spec.ask(conn, **kwargs)
-        records = list(found)  # a timeline is a generator: its rows are read here
+        records, note = ask(conn, q, kwargs)
+        text = as_text(q.name, records, style)
     except CajError as exc:
         return CallToolResult(content=[TextContent(type="text", text=exc.message)], is_error=True)
-    text = "\n".join(filter(None, [as_text(spec.name, records), getattr(found, "note", "")]))
+    text = "\n".join(filter(None, [text, note]))
     return CallToolResult(content=[TextContent(type="text", text=text)],
                           structured_content={"records": records})
 
@@ -219,9 +157,9 @@ def line(r: dict) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def as_text(tool: str, records: list[dict]) -> str:
+def as_text(tool: str, records: list[dict], style: str = "text") -> str:
     if tool == "cite":
-        return citing.render(records, "text").strip()
+        return citing.render(records, queries.choose("style", style, vocab.values("cite_style"))).strip()
     if tool == "show":
         return card_text(records[0])
     if not records:
@@ -280,7 +218,7 @@ INSTRUCTIONS = ("caj answers questions on Japan's relations with Central Asia fr
 
 def build(conn) -> MCPServer:
     server = MCPServer(name="caj", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING",
-                       tools=[make_tool(conn, spec) for spec in SPECS])
+                       tools=[make_tool(conn, q) for q in questions.on("mcp")])
     add_resources(server, conn)
     return server
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from caj.core import display
 from caj.core.display import SCALE_FACTOR, SYMBOL
 from caj.core.errors import UsageError
+from caj.faces import pictures
 from caj.reading import queries
 
-FORMATS = ("svg", "png", "pdf")
 # the font matplotlib ships, so labels measure and render alike on every machine
 RC = {"font.family": "DejaVu Sans", "svg.hashsalt": "caj", "svg.fonttype": "path"}
 METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None},
@@ -27,18 +27,6 @@ LANE_ORDER = ["Central Asia", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmen
               "Japan", "Other countries", "event", "oda", "project", "figure"]
 WIDTH_IN, LEFT_IN, RIGHT_IN, ROW_IN = 12.0, 1.5, 0.3, 0.24
 LABEL_PT, GAP_YEARS = 7.0, 0.15
-
-
-class PlotError(UsageError):
-    """A picture that cannot be drawn from what was asked (no rows, no rate, a wrong extension)."""
-
-
-def check_path(path: Path) -> str:
-    """The format a path asks for, or PlotError naming the ones there are."""
-    fmt = Path(path).suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise PlotError(f"cannot draw {Path(path).name!r}: give a file ending in .svg, .png or .pdf")
-    return fmt
 
 
 def require() -> None:
@@ -73,7 +61,7 @@ def _cache_dir() -> Path:
 def save(fig, path: Path) -> None:
     """Write the figure atomically, in the format the extension names, byte for byte the same
     each time."""
-    fmt = check_path(path)
+    fmt = pictures.check_path(path)
     matplotlib = _matplotlib()
     from caj.core.safefile import open_output
 
@@ -190,7 +178,7 @@ def _timeline_figure(conn, rows: list[dict], by: str, selection: str):
     names = queries.country_names(conn)
     items = _items(rows, names, by)
     if not items:
-        raise PlotError("no facts to draw")
+        raise UsageError("no facts to draw")
     x0 = min(i["lo"] for i in items) - 0.5
     x1 = max(max(i["hi"] for i in items) + 0.5, x0 + 3)
     per_year_in = (WIDTH_IN - LEFT_IN - RIGHT_IN) / (x1 - x0)
@@ -285,7 +273,7 @@ def _oda_figure(conn, rows: list[dict], currency: str, selection: str):
 
     bars, missing = _bars(rows, currency)
     if not bars:
-        raise PlotError("no ODA figures to draw in " + currency)
+        raise UsageError("no ODA figures to draw in " + currency)
     names = queries.country_names(conn)
     recipients = list(dict.fromkeys(b["recipient"] for b in sorted(bars, key=lambda b: b["recipient"])))
     years = sorted({b["year"] for b in bars})

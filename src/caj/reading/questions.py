@@ -29,15 +29,17 @@ class Param:
     picture's lanes), not part of the question the query function is asked."""
 
     __slots__ = ("name", "help", "flags", "keyword", "kind", "choices", "resolves", "metavar",
-                 "label", "hint", "default", "required", "bounds", "faces", "query")
+                 "label", "hint", "default", "required", "bounds", "faces", "query", "aliases")
 
     def __init__(self, name: str, help: str, *, flags: tuple[str, ...] | None = None,
                  keyword: str | None = None, kind: str = "text",
                  choices: str | tuple[str, ...] | None = None, resolves: str | None = None,
                  metavar: str | None = None, label: str | None = None, hint: str = "",
                  default: Any = None, required: bool = False, bounds: tuple[int, int] | None = None,
-                 faces: tuple[str, ...] = ("cli", "web", "mcp", "python"), query: bool = True) -> None:
+                 faces: tuple[str, ...] = ("cli", "web", "mcp", "python"), query: bool = True,
+                 aliases: tuple[str, ...] = ()) -> None:
         self.name, self.help, self.keyword, self.query = name, help, keyword or name, query
+        self.aliases = aliases  # other URL names a web page takes (the search box's `q`)
         self.flags = (f"--{name.replace('_', '-')}",) if flags is None else flags
         self.kind, self.choices, self.resolves = kind, choices, resolves
         self.metavar = metavar or name.upper()
@@ -129,9 +131,10 @@ SECTOR = Param("sector", "Sector: a topic id, label or alias, with the topics be
 PARTNER = Param("partner", "A company, agency or bank involved (JICA, JBIC, Toshiba).",
                 flags=("--partner", "-p"), resolves="actor", metavar="NAME", hint="JICA, JBIC, a company")
 ID = Param("id", "A fact or entity id (any case), as the tables and `caj search` print it, e.g. "
-           "oda-2016-uzbekistan, jbic.", flags=(), metavar="ID", required=True)
+           "oda-2016-uzbekistan, jbic.", flags=(), keyword="ref", metavar="ID", required=True)
 TEXT = Param("text", "Words, \"a phrase\", or a prefix* (SQLite FTS5); a plain question works too.",
-             flags=(), metavar="TEXT", required=True, label="Words", hint="railway, uranium, a name")
+             flags=(), metavar="TEXT", required=True, label="Words", hint="railway, uranium, a name",
+             aliases=("q",))
 LIMIT = Param("limit", "At most this many hits (1 to 10000).", flags=("--limit", "-n"), kind="int",
               metavar="N", default=20, bounds=(1, 10000))
 ACTOR_KIND = Param("kind", "Only this kind of entity: " + vocab.listed("entity_kind") + ".",
@@ -143,12 +146,9 @@ BY = Param("by", "In the picture: one lane per country (default) or per kind of 
 
 # --- the questions ----------------------------------------------------------------------------
 
+NO_PAGE = ("cli", "mcp", "python")  # listed on the web by the entity pages, not a page of its own
 CITED = ("Every record carries its sources: a list of {source, locator, stance}, the source id "
          "(see `sources`) and where in it (section, page, paragraph); cite them.")
-
-
-def _show(conn, id: str) -> dict:
-    return queries.show(conn, id)
 
 
 QUESTIONS: dict[str, Question] = {q.name: q for q in (
@@ -173,7 +173,7 @@ QUESTIONS: dict[str, Question] = {q.name: q for q in (
              "Projects Japan is part of (power plants, mines, railways, loans), by host country, with "
              "partners, finance and capacity. Use it for 'which Japanese projects in COUNTRY/SECTOR'.",
              ("caj projects --country uzbekistan", "caj projects --partner JBIC --format json")),
-    Question("show", _show, (ID,),
+    Question("show", queries.show, (ID,),
              "One fact (every field, every citation, quote and note) or one entity (its names and facts).",
              "Everything about one fact (every field, each citation with its stance, locator and "
              "verbatim quote, curator's notes) or one entity (names, codes, its facts). Use it to check "
@@ -194,17 +194,17 @@ QUESTIONS: dict[str, Question] = {q.name: q for q in (
              "Countries and regions, with ISO codes, aliases and fact counts.",
              "The countries and regions facts name, with ISO codes, aliases and fact counts. Use it to "
              "see which names a country filter takes.",
-             ("caj countries", "caj countries --format csv"), shape="countries"),
+             ("caj countries", "caj countries --format csv"), faces=NO_PAGE),
     Question("actors", queries.actors, (ACTOR_KIND,),
              "Organisations, companies, initiatives, people and places, with fact counts.",
              "The organisations, companies, initiatives, people and places facts name, with aliases "
              "and fact counts. Use it to find the id or the spelling of an actor.",
-             ("caj actors", "caj actors --kind company")),
+             ("caj actors", "caj actors --kind company"), faces=NO_PAGE),
     Question("topics", queries.topics, (),
              "The topics facts are filed under, broader ones first, with fact counts.",
              "The topics facts are filed under, broader ones first, with fact counts. Use it to see "
              "what a topic filter takes.",
-             ("caj topics", "caj timeline --topic nuclear")),
+             ("caj topics", "caj timeline --topic nuclear"), faces=NO_PAGE),
     Question("conflicts", queries.conflicts, (),
              "Where the public record contradicts or refines a document: both sides, both sources.",
              "Where the public record contradicts or refines a document: both sides, both sources. Use "
@@ -216,7 +216,7 @@ QUESTIONS: dict[str, Question] = {q.name: q for q in (
              "The citations of a fact id or a source id, with locators and quotes, ready to put in an "
              "answer or a report.",
              ("caj cite oda-2016-uzbekistan", "caj cite idsa-2024 --style bibtex"),
-             shape="cite", faces=("cli", "mcp", "python")),
+             shape="cite", faces=NO_PAGE),
 )}
 
 

@@ -7,8 +7,8 @@ import sys
 
 from caj.core import display, vocab
 from caj.core.display import LEGEND, SCALE_FACTOR
-from caj.faces.terminal import render
 from caj.faces.formats import Col, View
+from caj.faces.terminal import render
 from caj.reading import queries
 
 SHOW_HINT = "`caj show ID` gives every citation and note."

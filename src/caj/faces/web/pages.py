@@ -9,40 +9,40 @@ import io
 from caj.core import vocab
 from caj.core.errors import UsageError
 from caj.faces import formats
-from caj.reading import queries
+from caj.reading import questions
 
 FLAGS = {"": False, "0": False, "no": False, "false": False, "off": False,
          "1": True, "yes": True, "true": True, "on": True}
 
 
 class Page:
-    """A page: its title, the query function, and its URL parameters -> the function's arguments."""
+    """A page: one question of the registry (caj.reading.questions), its URL parameters named as
+    the registry names them, each the query function's keyword through `params`."""
 
-    __slots__ = ("name", "title", "ask", "params")
+    __slots__ = ("name", "title", "question", "params", "picture")
 
-    def __init__(self, name: str, title: str, ask, params: dict[str, str]) -> None:
-        self.name, self.title, self.ask, self.params = name, title, ask, params
+    def __init__(self, question: questions.Question) -> None:
+        self.name, self.title, self.question = question.name, question.title, question
+        self.picture = question.picture is not None
+        self.params = {p.name: p for p in (*question.on("web"), *(question.picture or ()))}
+        for p in question.on("web"):
+            self.params.update({alias: p for alias in p.aliases})
+
+    def inputs(self) -> list[questions.Param]:
+        """The form's fields, in the registry's order: each parameter once, flags apart."""
+        return [p for p in self.question.on("web") if p.kind != "flag"]
+
+    def checkboxes(self) -> list[questions.Param]:
+        return [p for p in self.question.on("web") if p.kind == "flag"]
 
 
-def _search(conn, text=None, limit="20"):
-    rows, _total, _how = queries.search(conn, text or "", limit=limit)
-    return rows
+# the card pages (/facts/ID, /entities/ID) answer `show`; every other question has a page
+PAGES = {q.name: Page(q) for q in questions.on("web") if q.name != "show"}
 
 
-PAGES = {p.name: p for p in (
-    Page("timeline", "Timeline", queries.timeline,
-         {"year": "year", "from": "date_from", "to": "date_to", "country": "country", "topic": "topic",
-          "kind": "kind", "source": "source", "actor": "actor", "status": "status",
-          "with_undated": "with_undated"}),
-    Page("oda", "ODA figures", queries.oda,
-         {"year": "year", "from": "date_from", "to": "date_to", "country": "country",
-          "currency": "currency"}),
-    Page("projects", "Projects", queries.projects,
-         {"country": "country", "sector": "sector", "partner": "partner", "status": "status"}),
-    Page("search", "Search", _search, {"q": "text", "limit": "limit"}),
-    Page("conflicts", "Where the public record differs", queries.conflicts, {}),
-    Page("sources", "Sources", queries.sources, {}),
-)}
+def canonical(page: Page, args: dict[str, str]) -> dict[str, str]:
+    """The URL's parameters by their registry names (`q` is the search box's `text`)."""
+    return {page.params[k].name if k in page.params else k: v for k, v in args.items()}
 
 
 def arguments(page: Page, args: dict[str, str]) -> dict:
@@ -50,23 +50,24 @@ def arguments(page: Page, args: dict[str, str]) -> dict:
     parameter a usage error (a typo is never silently ignored)."""
     unknown = sorted(set(args) - set(page.params))
     if unknown:
-        known = ", ".join(page.params) or "none"
+        known = ", ".join(p.name for p in page.question.on("web")) or "none"
         raise UsageError(f"unknown parameter {unknown[0]!r} for /{page.name}; parameters: {known}")
     out = {}
-    for param, value in args.items():
-        if value.strip() == "":
+    for name, value in args.items():
+        param = page.params[name]
+        if value.strip() == "" or not param.query:
             continue
-        if param == "with_undated":
+        if param.kind == "flag":
             if value.strip().casefold() not in FLAGS:
-                raise UsageError(f"with_undated={value!r}: give 1 or 0")
-            out["with_undated"] = FLAGS[value.strip().casefold()]
+                raise UsageError(f"{param.name}={value!r}: give 1 or 0")
+            out[param.keyword] = FLAGS[value.strip().casefold()]
         else:
-            out[page.params[param]] = value
+            out[param.keyword] = value
     return out
 
 
 def records(conn, page: Page, args: dict[str, str]) -> list[dict]:
-    return list(page.ask(conn, **arguments(page, args)))
+    return list(page.question.ask(conn, **arguments(page, args)))
 
 
 def fields(page: Page, args: dict[str, str]) -> tuple[str, ...]:

@@ -100,8 +100,8 @@ def _page_view(name: str):
 
     async def view(request, datasette):
         ext = request.url_vars.get("ext") or ""
-        args = dict(request.args)
-        if name == "search" and not ext and not args.get("q", "").strip():
+        args = pages.canonical(page, dict(request.args))
+        if name == "search" and not ext and not args.get("text", "").strip():
             return await _render(datasette, request, "search.html", _blank(page, args))
         try:
             if ext:

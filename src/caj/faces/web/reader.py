@@ -17,30 +17,21 @@ SHOW_HINT = "Each fact links to its page: every citation, quote and note."
 
 
 class Input:
-    """A form field named as the command's option: its label, a hint, and a closed set if any."""
+    """A form field: a registry parameter (named as the command's option), its label, its hint,
+    and its closed set if it has one."""
 
     __slots__ = ("name", "label", "hint", "choices")
 
-    def __init__(self, name: str, label: str, hint: str = "", choices: str | None = None) -> None:
-        self.name, self.label, self.hint = name, label, hint
-        self.choices = vocab.CHOICES[choices] if choices else None
+    def __init__(self, param) -> None:
+        self.name, self.label, self.hint = param.name, param.label, param.hint
+        values = param.values()
+        self.choices = tuple((v, vocab.label(param.choices, v) if isinstance(param.choices, str) else v)
+                             for v in values) if values else None
 
 
-COUNTRY = Input("country", "Country", "a name, alias or ISO code: Kazakhstan, KZ, Uzbek")
-FROM = Input("from", "From", "a year, YYYY-MM, a day or a decade (1990s)")
-TO = Input("to", "To", "as From")
-YEAR = Input("year", "Year", "one year: 2016")
-FORMS = {
-    "timeline": [COUNTRY, FROM, TO, Input("topic", "Topic", "energy, nuclear, transport…"),
-                 Input("kind", "Kind of fact", choices="fact_kind"),
-                 Input("status", "Status", choices="status")],
-    "oda": [COUNTRY, YEAR, FROM, TO, Input("currency", "Convert to", choices="currency")],
-    "projects": [COUNTRY, Input("sector", "Sector", "energy, agriculture, transport…"),
-                 Input("partner", "Partner", "JICA, JBIC, a company"),
-                 Input("status", "Status", choices="status")],
-    "search": [Input("q", "Words", "railway, uranium, a name")],
-}
-CHECKBOXES = {"timeline": [("with_undated", "Add statements the documents do not date (marked *)")]}
+FORMS = {name: [Input(p) for p in page.inputs()] for name, page in pages.PAGES.items()}
+CHECKBOXES = {name: [(p.name, p.label) for p in page.checkboxes()] for name, page in pages.PAGES.items()
+              if page.checkboxes()}
 
 
 def href(kind: str, ident: str, ext: str = "") -> str:
@@ -58,8 +49,8 @@ def headline(page: pages.Page, args: dict[str, str]) -> str:
     asked = [f"{k.replace('_', ' ')} {v}" for k, v in args.items() if v.strip() and k != "with_undated"]
     if args.get("with_undated", "").strip():
         asked.append("with undated statements")
-    if page.name == "search" and args.get("q", "").strip():
-        asked = [f"“{args['q'].strip()}”"]
+    if page.name == "search" and args.get("text", "").strip():
+        asked = [f"“{args['text'].strip()}”"]
     return page.title + (": " + ", ".join(asked) if asked else "")
 
 
@@ -146,8 +137,8 @@ def _projects(conn, rows: list[dict], args: dict) -> dict:
 def _search(conn, rows: list[dict], args: dict) -> dict:
     """Hits with the matched words marked (the query layer's marks, highlighted by the template)."""
     arguments = pages.arguments(pages.PAGES["search"], args)
-    marked, total, how = queries.search(conn, arguments.get("text", ""), limit=arguments.get("limit", 20),
-                                        marked=True)
+    marked = queries.search(conn, **arguments, marked=True)
+    total, how = marked.total, marked.how
     hits = [{**fact_item(r), "href": href("facts" if r["record"] == "fact" else "entities", r["id"]),
              "kind": vocab.label("fact_kind", r["kind"]) if r["record"] == "fact" else r["kind"],
              "match": _segments(r["match"])} for r in marked]
@@ -217,26 +208,19 @@ def oda_alt(rows: list[dict], names: dict) -> str:
 
 def draw(name: str, conn, args: dict[str, str]) -> bytes:
     """The SVG `caj NAME --plot` draws for these parameters (ODA in US$ unless asked otherwise)."""
-    from caj.faces import plot
+    from caj.faces import pictures, plot
 
     page = pages.PAGES[name]
     arguments = pages.arguments(page, args)
+    selection = plot.describe(pictures.selection(page.question, arguments))
     if name == "oda":
-        arguments["currency"] = arguments.get("currency") or "USD"
+        arguments["currency"] = pictures.currency(arguments)
         rows = queries.oda(conn, **arguments)
         cur = rows[0]["converted_currency"] if rows else arguments["currency"]
-        return plot.svg(plot.oda_figure(conn, rows, cur, _selection(args)))
+        return plot.svg(plot.oda_figure(conn, rows, cur, selection))
     rows = list(queries.timeline(conn, **arguments))
-    return plot.svg(plot.timeline_figure(conn, rows, "country", _selection(args)))
-
-
-def _selection(args: dict[str, str]) -> str:
-    from caj.faces import plot
-
-    asked = {k: v for k, v in args.items() if v.strip() and k not in ("year", "with_undated", "currency")}
-    if args.get("year", "").strip():
-        asked["from"] = asked["to"] = args["year"]
-    return plot.describe(asked)
+    lane = queries.choose("lane", args.get("by") or "country", vocab.values("lane"))
+    return plot.svg(plot.timeline_figure(conn, rows, lane, selection))
 
 
 # --- one record -------------------------------------------------------------------------------
