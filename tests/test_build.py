@@ -6,8 +6,10 @@ import sqlite3
 import pytest
 import yaml
 
-from caj.building.database import BuildError, build
+from caj.building.database import build
 from caj.building.load import load
+from caj.core import vocab
+from caj.core.errors import CurationError
 from helpers import invoke
 
 
@@ -44,7 +46,7 @@ def test_counts_match_the_data(db_path, dataset):
         assert count("entities") == len(dataset.entities)
         assert count("fx") == 32
         meta = dict(c.execute("SELECT key, value FROM meta"))
-    assert meta["schema_version"] == str(__import__("caj").SCHEMA_VERSION) and len(meta["content_hash"]) == 64
+    assert meta["schema_version"] == vocab.schema_version() and len(meta["content_hash"]) == 64
 
 
 def test_build_is_deterministic(tmp_path, dataset, monkeypatch):
@@ -61,7 +63,7 @@ def test_invalid_data_writes_nothing_and_keeps_the_old_database(tmp_path, data_c
     out.write_bytes(db_path.read_bytes())
     before = out.read_bytes()
     (data_copy / "facts" / "zz.yaml").write_text(yaml.safe_dump([{"id": "x"}]), encoding="utf-8")
-    with pytest.raises(BuildError):
+    with pytest.raises(CurationError):
         build(load(data_copy), out)
     result = invoke("build", "--data", str(data_copy), "--out", str(out))
     assert result.code == 1 and "nothing written" in result.err

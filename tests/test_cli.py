@@ -143,8 +143,11 @@ def test_wrong_schema_database(tmp_path, db_path):
     path.write_bytes(db_path.read_bytes())
     with sqlite3.connect(path) as c:
         c.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
-    result = invoke("oda", "--db", str(path))
-    assert result.code == 1 and "rebuild it with `caj build`" in result.err
+    for command in ("oda", "timeline", "sources", "show jbic", "search rail"):
+        result = invoke(*command.split(), "--db", str(path))
+        assert result.code == 1 and result.err.count("\n") == 1, (command, result.err)
+        assert "built for another version of caj (schema 0" in result.err
+        assert f"rebuild it with `caj build --out {path}`" in result.err
 
 
 def test_caj_db_environment_variable(monkeypatch, tmp_path):

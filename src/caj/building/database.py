@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from caj import SCHEMA_VERSION, __version__
+from caj import __version__
 from caj.building.load import Dataset
 from caj.core import dates, edtf, vocab
 from caj.core.display import SCALE_FACTOR, display_date, oda_caveats
@@ -28,10 +28,6 @@ from caj.core.names import APOSTROPHES, fold
 DOCUMENT_KINDS = {"analysis"}
 
 
-class BuildError(CurationError):
-    """The database cannot be built from these records."""
-
-
 def build(ds: Dataset, out: Path, progress=None) -> dict:
     """Write `ds` to `out` by core.safefile's rules (atomically, replacing only a file; a link is
     written through); return the build metadata. `progress(done, total)` is told how many facts
@@ -39,7 +35,7 @@ def build(ds: Dataset, out: Path, progress=None) -> dict:
     from caj.core.safefile import output_path
 
     if ds.problems:
-        raise BuildError(f"{len(ds.problems)} problem(s) in the data; run `caj validate`")
+        raise CurationError(f"{len(ds.problems)} problem(s) in the data; run `caj validate`")
     with output_path(out) as tmp:
         return write(ds, Path(tmp), progress)
 
@@ -60,66 +56,27 @@ def write(ds: Dataset, path: Path, progress=None) -> dict:
     return meta
 
 
-INDEXES = """
-CREATE INDEX idx_facts_order ON facts (earliest, latest, seq);
-CREATE INDEX idx_facts_kind ON facts (kind, earliest);
-CREATE INDEX idx_facts_status ON facts (status);
-CREATE INDEX idx_fact_topics_fact ON fact_topics (fact_id);
-CREATE INDEX idx_fact_entities_fact ON fact_entities (fact_id);
-CREATE INDEX idx_fact_countries_fact ON fact_countries (fact_id);
-CREATE INDEX idx_citations_source ON citations (source_id);
-CREATE INDEX idx_oda_year ON oda (year, recipient);
-CREATE INDEX idx_oda_recipient ON oda (recipient, year);
-CREATE INDEX idx_projects_country ON projects (country, sector);
-CREATE INDEX idx_projects_sector ON projects (sector);
-CREATE INDEX idx_names_norm ON names (norm);
-CREATE VIEW v_timeline AS
-  SELECT f.* FROM facts f ORDER BY f.earliest, f.latest, f.seq;
-CREATE VIEW v_oda AS
-  SELECT f.id, f.date, f.date_display, f.date_basis, f.title, f.status, f.sources, f.sources_json,
-         f.disputed, f.corroborated, f.refined, f.earliest, f.seq, o.*
-  FROM oda o JOIN facts f ON f.id = o.fact_id;
-CREATE VIEW v_projects AS
-  SELECT f.id, f.date, f.date_display, f.date_basis, f.status, f.summary, f.sources,
-         f.sources_json, f.disputed, f.corroborated, f.refined, f.earliest, f.seq, p.*
-  FROM projects p JOIN facts f ON f.id = p.fact_id;
-CREATE VIEW v_conflicts AS
-  SELECT c.*, f.date AS fact_date, f.date_basis, f.title, f.seq
-  FROM citations c JOIN facts f ON f.id = c.fact_id
-  WHERE c.fact_id IN (SELECT fact_id FROM citations WHERE stance IN ('contradicts', 'refines'));
-CREATE VIEW v_facts AS
-  SELECT f.id, f.date_display AS "when", f.date, CAST(substr(f.earliest, 1, 4) AS INTEGER) AS year,
-         f.kind, f.title, f.status, f.date_basis,
-         (SELECT json_group_array(entity_id) FROM fact_countries x WHERE x.fact_id = f.id) AS countries,
-         (SELECT json_group_array(topic_id) FROM fact_topics x WHERE x.fact_id = f.id) AS topics,
-         f.corroborated, f.disputed, f.refined, f.n_citations, f.summary, f.earliest, f.latest, f.seq
-  FROM facts f;
-"""
-
-
 def _create_schema(db: sqlite_utils.Database) -> None:
     """Every table of the vocabulary registry, with its types, NOT NULLs, CHECKs and keys."""
     db.conn.executescript("\n".join(vocab.create_sql(t) for t in vocab.TABLES))
 
 
 def _finish(db: sqlite_utils.Database) -> None:
-    db.conn.executescript(INDEXES)
+    db.conn.executescript(vocab.STRUCTURE)
     # an R*Tree over each fact's day span: date-overlap filters stay fast at a million facts
-    db.conn.execute("CREATE VIRTUAL TABLE fact_span USING rtree_i32(seq, lo, hi)")
+    db.conn.execute(vocab.SPANS[0])
     db.conn.execute("INSERT INTO fact_span SELECT seq, julianday(earliest) - 1721424.5, "
                     "julianday(latest) - 1721424.5 FROM facts")
     # and one over (day span x country), so "a country and some years" needs no scan of either
-    db.conn.execute("CREATE VIRTUAL TABLE country_span USING rtree_i32(id, lo, hi, c0, c1, +seq INTEGER)")
+    db.conn.execute(vocab.SPANS[1])
     db.conn.execute("INSERT INTO country_span (lo, hi, c0, c1, seq) "
                     "SELECT julianday(f.earliest) - 1721424.5, julianday(f.latest) - 1721424.5, "
                     "e.rowid, e.rowid, f.seq FROM fact_countries x JOIN facts f ON f.id = x.fact_id "
                     "JOIN entities e ON e.id = x.entity_id")
     # `names`: places' names in other languages and scripts, a column of their own so that they
     # neither lengthen the body (bm25 scores English queries as before) nor show in snippets
-    db["search_docs"].enable_fts(
-        ["title", "prose", "body", "names"], fts_version="FTS5",
-        tokenize="porter unicode61 remove_diacritics 2"
-    )
+    db["search_docs"].enable_fts(list(vocab.SEARCH["columns"]), fts_version="FTS5",
+                                 tokenize=vocab.SEARCH["tokenize"])
     # rank = bm25 with a title weighing five times the names and notes, the summary twice, so
     # ORDER BY rank stays in C; snippets come from the prose column alone, never the name index
     db.conn.execute("INSERT INTO search_docs_fts(search_docs_fts, rank) "
@@ -142,7 +99,8 @@ def _insert(db: sqlite_utils.Database, ds: Dataset, progress=None) -> None:
     cldr = cldr_names(ds)
     db["names"].insert_all(_name_rows(ds, cldr))
     if ds.fx:
-        rows = ({"year": y, "jpy_per_usd": r, "source_id": "wb-wdi-fx"} for y, r in sorted(ds.fx.items()))
+        rows = ({"year": y, "jpy_per_usd": r, "source_id": vocab.RATE_SOURCE}
+                for y, r in sorted(ds.fx.items()))
         db["fx"].insert_all(rows)
     _insert_facts(db, ds, facts, cldr, progress)
     db["search_docs"].insert_all(entity_search_rows(ds, start=len(facts) + 1, cldr=cldr))
@@ -258,7 +216,7 @@ def fact_rows(ds: Dataset, fact: Fact, seq: int,
 def _fact_row(ds: Dataset, fact: Fact, seq: int) -> dict:
     lo, hi = edtf.bounds(fact.date)
     cites = fact.citations
-    documents = {c.source for c in cites if c.stance in ("states", "supports")
+    documents = {c.source for c in cites if c.stance in vocab.STATING
                  and ds.sources[c.source].kind in DOCUMENT_KINDS}
     return {
         "id": fact.id, "seq": seq, "kind": fact.kind, "date": fact.date,
@@ -367,7 +325,7 @@ def _meta(ds: Dataset) -> dict:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     stamp = int(epoch) if epoch and epoch.isdigit() else int(time.time())
     return {
-        "schema_version": str(SCHEMA_VERSION),
+        "schema_version": vocab.schema_version(),
         "data_version": __version__,
         "content_hash": content_hash(ds.root),
         "build_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp)),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from caj.core import vocab
+
 SCALE_FACTOR = {"unit": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SYMBOL = {"USD": "US$", "JPY": "¥"}
@@ -133,7 +135,7 @@ def oda_caption(rows: list[dict], currency: str | None) -> str:
     text += f"; each a {next(iter(measures))}." if len(measures) == 1 and rows else "."
     if currency:
         text += (f" {currency} at the annual average rate of the figure's year: World Bank WDI "
-                 "PA.NUS.FCRF (source wb-wdi-fx).")
+                 f"PA.NUS.FCRF (source {vocab.RATE_SOURCE}).")
     return text
 
 
@@ -201,20 +203,17 @@ def source_label(s: dict) -> str:
     return f"[{s['description']}]" if s.get("description") else f"[{s.get('id', '')}]"
 
 
-FOCUS = ("kazakhstan", "kyrgyzstan", "tajikistan", "turkmenistan", "uzbekistan")
-
-
 def lane(fact: dict, names: dict[str, str], by: str = "country") -> str:
     """The lane (TimelineJS group, picture row) a fact belongs in: its Central Asian country when it
     has exactly one, Central Asia when it concerns several or the region, else Japan or Other."""
     if by == "kind":
         return fact["kind"]
     countries = fact.get("countries") or []
-    focus = [c for c in countries if c in FOCUS]
+    focus = [c for c in countries if c in vocab.FOCUS]
     if len(focus) == 1:
         return names.get(focus[0], focus[0])
-    if focus or "central-asia" in countries:
-        return names.get("central-asia", "Central Asia")
+    if focus or vocab.REGION in countries:
+        return names.get(vocab.REGION, "Central Asia")
     if "japan" in countries:
         return names.get("japan", "Japan")
     return "Other countries"

@@ -61,6 +61,17 @@ def listed(choice: str) -> str:
     return ", ".join(vals[:-1]) + f" or {vals[-1]}" if len(vals) > 1 else vals[0]
 
 
+# the five republics the facts are about (a lane each on a timeline); the region is their whole
+FOCUS = ("kazakhstan", "kyrgyzstan", "tajikistan", "turkmenistan", "uzbekistan")
+REGION = "central-asia"
+# the dataset every conversion is made at (data/fx_jpy_per_usd.csv)
+RATE_SOURCE = "wb-wdi-fx"
+# stances by what they do: what a document (or a source beside it) says, and what the public
+# record says against it
+STATING = ("states", "supports")
+CONFLICTING = ("contradicts", "refines")
+
+
 # --- fields: one name, one type, one meaning -------------------------------------------------
 
 STR, INT, NUM, BOOL = "string", "integer", "number", "boolean"
@@ -353,6 +364,60 @@ def _column_sql(table: str, column: str) -> str:
     return sql
 
 
+# what the build adds to the tables: indexes and views, the R*Trees over date spans, the
+# full-text index; the reader depends on each, so each is part of the schema's version
+STRUCTURE = """
+CREATE INDEX idx_facts_order ON facts (earliest, latest, seq);
+CREATE INDEX idx_facts_kind ON facts (kind, earliest);
+CREATE INDEX idx_facts_status ON facts (status);
+CREATE INDEX idx_fact_topics_fact ON fact_topics (fact_id);
+CREATE INDEX idx_fact_entities_fact ON fact_entities (fact_id);
+CREATE INDEX idx_fact_countries_fact ON fact_countries (fact_id);
+CREATE INDEX idx_citations_source ON citations (source_id);
+CREATE INDEX idx_oda_year ON oda (year, recipient);
+CREATE INDEX idx_oda_recipient ON oda (recipient, year);
+CREATE INDEX idx_projects_country ON projects (country, sector);
+CREATE INDEX idx_projects_sector ON projects (sector);
+CREATE INDEX idx_names_norm ON names (norm);
+CREATE VIEW v_timeline AS
+  SELECT f.* FROM facts f ORDER BY f.earliest, f.latest, f.seq;
+CREATE VIEW v_oda AS
+  SELECT f.id, f.date, f.date_display, f.date_basis, f.title, f.status, f.sources, f.sources_json,
+         f.disputed, f.corroborated, f.refined, f.earliest, f.seq, o.*
+  FROM oda o JOIN facts f ON f.id = o.fact_id;
+CREATE VIEW v_projects AS
+  SELECT f.id, f.date, f.date_display, f.date_basis, f.status, f.summary, f.sources,
+         f.sources_json, f.disputed, f.corroborated, f.refined, f.earliest, f.seq, p.*
+  FROM projects p JOIN facts f ON f.id = p.fact_id;
+CREATE VIEW v_conflicts AS
+  SELECT c.*, f.date AS fact_date, f.date_basis, f.title, f.seq
+  FROM citations c JOIN facts f ON f.id = c.fact_id
+  WHERE c.fact_id IN (SELECT fact_id FROM citations WHERE stance IN ('contradicts', 'refines'));
+CREATE VIEW v_facts AS
+  SELECT f.id, f.date_display AS "when", f.date, CAST(substr(f.earliest, 1, 4) AS INTEGER) AS year,
+         f.kind, f.title, f.status, f.date_basis,
+         (SELECT json_group_array(entity_id) FROM fact_countries x WHERE x.fact_id = f.id) AS countries,
+         (SELECT json_group_array(topic_id) FROM fact_topics x WHERE x.fact_id = f.id) AS topics,
+         f.corroborated, f.disputed, f.refined, f.n_citations, f.summary, f.earliest, f.latest, f.seq
+  FROM facts f;
+"""
+
+
+SPANS = ("CREATE VIRTUAL TABLE fact_span USING rtree_i32(seq, lo, hi)",
+         "CREATE VIRTUAL TABLE country_span USING rtree_i32(id, lo, hi, c0, c1, +seq INTEGER)")
+SEARCH = {"columns": ("title", "prose", "body", "names"), "tokenize": "porter unicode61 remove_diacritics 2"}
+
+
+def schema_version() -> str:
+    """The schema, named by a checksum of everything the build creates: a new column, index or
+    table gives another version, and a database of another is refused in one line. Nobody keeps
+    a number to bump. zlib, not hashlib: it is loaded already, hashlib costs a lookup 3 ms."""
+    import zlib
+
+    ddl = "\n".join([*(create_sql(t) for t in TABLES), STRUCTURE, *SPANS, repr(SEARCH)]).encode()
+    return f"{zlib.crc32(ddl):08x}{zlib.adler32(ddl):08x}"
+
+
 def create_sql(table: str) -> str:
     """CREATE TABLE for one table of the registry, with its NOT NULLs, CHECKs and keys."""
     t = TABLES[table]
@@ -388,7 +453,6 @@ COMMANDS["actors"] = COMMANDS["countries"]
 SHOW_COMMON = ("id", "kind", "date", "when", "title", "sources")
 CITATION = ("source", "source_title", "publisher", "source_url", "source_checked", "source_document",
             "locator", "stance", "value", "date", "quote", "note")
-ROW_FLAGS = ("corroborated", "disputed", "refined")
 
 
 def field_schema(name: str) -> dict:

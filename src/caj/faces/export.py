@@ -17,16 +17,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from caj.core import display, vocab
-from caj.core.errors import WriteError
 from caj.core.safefile import export_folder, open_output, write_text
 from caj.faces import cite
 from caj.reading import queries
 
 Progress = Callable[[int, int], None] | None
-
-
-class ExportError(WriteError):
-    """An export that cannot be written; nothing was left behind."""
 
 
 # --- TimelineJS ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from caj.core import display
+from caj.core import display, vocab
 from caj.core.display import SCALE_FACTOR, SYMBOL
 from caj.core.errors import UsageError
 from caj.faces import pictures
@@ -23,8 +23,8 @@ from caj.reading import queries
 RC = {"font.family": "DejaVu Sans", "svg.hashsalt": "caj", "svg.fonttype": "path"}
 METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None},
             "pdf": {"Creator": None, "Producer": None, "CreationDate": None}}
-LANE_ORDER = ["Central Asia", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan",
-              "Japan", "Other countries", "event", "oda", "project", "figure"]
+# lanes: the region, then each republic, then Japan and the rest; or the kinds, as the registry lists them
+LANE_IDS = (vocab.REGION, *vocab.FOCUS, "japan")
 WIDTH_IN, LEFT_IN, RIGHT_IN, ROW_IN = 12.0, 1.5, 0.3, 0.24
 LABEL_PT, GAP_YEARS = 7.0, 0.15
 
@@ -183,7 +183,9 @@ def _timeline_figure(conn, rows: list[dict], by: str, selection: str):
     x1 = max(max(i["hi"] for i in items) + 0.5, x0 + 3)
     per_year_in = (WIDTH_IN - LEFT_IN - RIGHT_IN) / (x1 - x0)
     counts = _pack(items, per_year_in, x0, x1)
-    lanes = [lane for lane in LANE_ORDER if lane in counts] + sorted(set(counts) - set(LANE_ORDER))
+    names = queries.country_names(conn)
+    order = [names.get(i, i) for i in LANE_IDS] + ["Other countries", *vocab.values("fact_kind")]
+    lanes = [lane for lane in order if lane in counts] + sorted(set(counts) - set(order))
     offset, y = {}, 0
     for lane in lanes:
         offset[lane], y = y, y + counts[lane] + 0.6
@@ -333,8 +335,8 @@ def _oda_caption(conn, rows, bars, missing, currency) -> str:
     if rates:
         shown = ", ".join(f"{y}: ¥{r:,.2f}" for y, r in rates)
         lines.append(f"Converted to {currency} at the annual average yen per US dollar of each figure's "
-                     f"year ({shown}; World Bank WDI PA.NUS.FCRF, source wb-wdi-fx). Figures stated in "
-                     f"{currency} are shown as stated.")
+                     f"year ({shown}; World Bank WDI PA.NUS.FCRF, source {vocab.RATE_SOURCE}). "
+                     f"Figures stated in {currency} are shown as stated.")
     else:
         lines.append(f"All figures as stated in {currency}; no conversion.")
     measures = sorted({b["measure"] for b in bars})

@@ -6,7 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from caj import SCHEMA_VERSION
+from caj.core import vocab
 from caj.core.errors import DatabaseError, UsageError, shown
 
 SHIPPED = Path(__file__).resolve().parent.parent / "caj.db"
@@ -53,9 +53,9 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
         row = None
     if row is None:
         raise DatabaseError(f"not a caj database: {path}")
-    if row[0] != str(SCHEMA_VERSION):
-        raise DatabaseError(f"{path} has schema {row[0]}, this caj reads schema {SCHEMA_VERSION}; "
-                            "rebuild it with `caj build`")
+    if row[0] != vocab.schema_version():
+        raise DatabaseError(f"{path} was built for another version of caj (schema {row[0]}, this caj "
+                            f"reads {vocab.schema_version()}); rebuild it with `caj build --out {path}`")
     if path != SHIPPED:
         # a damaged page is found now, by every command alike, not by whichever query reads it;
         # the shipped database was checked when it was built

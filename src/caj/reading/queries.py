@@ -269,7 +269,7 @@ def _oda_row(r: sqlite3.Row, currency: str | None, rates: dict[int, float]) -> d
 def convert(amount: float, have: str, want: str, rate: float | None) -> dict:
     """A stated amount in another currency at the year's average rate; the scale is kept."""
     out = {"converted": None, "converted_currency": want, "rate_jpy_per_usd": rate,
-           "rate_source": "wb-wdi-fx" if rate else None}
+           "rate_source": vocab.RATE_SOURCE if rate else None}
     if have == want:
         out.update(converted=amount, rate_jpy_per_usd=None, rate_source=None)
     elif rate:
@@ -640,7 +640,7 @@ def conflicts(conn) -> list[dict]:
         fact = conn.execute("SELECT kind, date_display FROM facts WHERE id = ?", (fact_id,)).fetchone()
         cites = conn.execute("SELECT * FROM v_conflicts WHERE fact_id = ? ORDER BY n", (fact_id,)).fetchall()
         says = [c for c in cites if c["stance"] == "states"]
-        for c in (c for c in cites if c["stance"] in ("contradicts", "refines")):
+        for c in (c for c in cites if c["stance"] in vocab.CONFLICTING):
             doc = says[0] if says else None
             # the fact's date is the document's word only when the document states it; a date
             # taken from the public record is the record's, never shown as the document's

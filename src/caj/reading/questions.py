@@ -229,4 +229,9 @@ def slips(command: str) -> list[tuple[str, str]]:
     """(what it resolves as, the option) for each parameter of a command that names something:
     what a value typed without its option may have meant."""
     q = QUESTIONS.get(command)
-    return [(p.resolves, p.flags[0]) for p in q.params if p.resolves and p.flags] if q else []
+    named = [(p.resolves, p.flags[0]) for p in q.params if p.resolves and p.flags] if q else []
+    # a place or a subject is the likelier meaning of a bare word than a source id
+    return sorted(named, key=lambda n: SLIP_ORDER.index(n[0]))
+
+
+SLIP_ORDER = ("country", "topic", "sector", "actor", "source")
