@@ -150,7 +150,6 @@ def test_the_examples_of_docs_python_md_run():
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
     assert len(blocks) >= 4
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    parser, globs = doctest.DocTestParser(), {}
-    for n, block in enumerate(blocks):
-        runner.run(parser.get_doctest(block, globs, f"python.md[{n}]", "docs/python.md", 0))
+    # one session, as a notebook reads them: a block uses what an earlier one defined
+    runner.run(doctest.DocTestParser().get_doctest("\n".join(blocks), {}, "python.md", "docs/python.md", 0))
     assert runner.summarize(verbose=False).failed == 0
