@@ -2,6 +2,7 @@
 Every failure is a core.errors.CajError (or one of Click's usage errors), turned into one line and
 an exit code in `main`: 0 success (an empty result too), 1 runtime failure, 2 bad usage."""
 
+import copy
 import inspect
 import os
 import sys
@@ -15,6 +16,7 @@ from caj.core import vocab
 from caj.core.errors import UsageError, shown
 from caj.faces import formats, pictures
 from caj.faces.terminal import render, views
+from caj.reading import lang as speech
 from caj.reading import queries, questions
 from caj.reading.db import connect, locate
 
@@ -54,16 +56,33 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+LANG_HELP = ("Language of the words: en, ru or ja (default: $CAJ_LANG, else the locale, else "
+             "English). Keys, ids, dates and amounts of CSV and JSON stay as they are.")
+ASKED = {"lang": None}  # what --lang said, for the command that runs after it
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
+    lang: Annotated[Optional[str], typer.Option("--lang", metavar="LANG", help=LANG_HELP)] = None,
 ) -> None:
     """Japan's relations with Central Asia: dated, cited facts, ODA figures and projects.
 
     The lookups draw a table on a terminal and write CSV when piped; their --format
     csv|tsv|json|jsonl|markdown always wins.
     """
+    ASKED["lang"] = lang
+
+
+def _lang(conn) -> str:
+    """--lang, else CAJ_LANG (each checked: a typo is an error), else the locale (English
+    where caj has not its language)."""
+    if ASKED["lang"] is not None:
+        return speech.choose(conn, ASKED["lang"])
+    if os.environ.get("CAJ_LANG", "").strip():
+        return speech.choose(conn, os.environ["CAJ_LANG"])
+    return speech.spoken(conn, speech.from_environment())
 
 
 # --- the lookups, made from the question registry --------------------------------------------
@@ -118,16 +137,20 @@ def _shape(fmt: str | None) -> str:
     return "table" if sys.stdout.isatty() else "csv"
 
 
-def _out(rows, shape: str, view, empty: str) -> None:
-    """Write the records in `shape`; an empty result is said on stderr, with what exists."""
+def _out(rows, shape: str, view, empty: str, lang: str = "en") -> None:
+    """Write the records in `shape`; an empty result is said on stderr, with what exists. In
+    another language each record says which, in a column of its own at the end."""
+    if lang != speech.ENGLISH and view.fields:
+        view = copy.copy(view)
+        view.fields = (*view.fields, "lang", "untranslated")
     n = render.emit(rows, shape, view)
     if n == 0:
         _say(f"caj: {empty}")
 
 
-def _names(conn, shape: str) -> dict:
+def _names(conn, shape: str, lang: str = "en") -> dict:
     """Names by id, for what people read (tables, Markdown); machine formats keep ids."""
-    return queries.labels(conn) if shape in ("table", "markdown") else {}
+    return speech.labels(conn, lang, queries.labels(conn)) if shape in ("table", "markdown") else {}
 
 
 def _say(line: str) -> None:
@@ -167,14 +190,15 @@ def timeline(q, given: dict, fmt=None, db=None, plot=None) -> None:
     _no_plot_options(plot, fmt, by)
     shape = _shape(fmt)
     conn = connect(db)
-    rows = q.answer(conn, **given)
+    lang = _lang(conn)
+    rows = q.answer(conn, lang, **given)
     if plot is not None:
         selection = pictures.selection(q, given)
         lane = queries.choose("lane", by or "country", vocab.values("lane"))
         return _plot("timeline", conn, list(rows), plot, by=lane, selection=selection)
     hint = "" if given.get("with_undated") else "; --with-undated adds statements the documents do not date"
-    _out(rows, shape, views.timeline_view(_names(conn, shape)),
-         f"no facts match{hint}; `caj timeline` alone lists them all")
+    _out(rows, shape, views.timeline_view(_names(conn, shape, lang)),
+         f"no facts match{hint}; `caj timeline` alone lists them all", lang)
 
 
 @lookup("oda", "chart", "fmt", "db", "plot")
@@ -187,42 +211,48 @@ def oda(q, given: dict, chart=False, fmt=None, db=None, plot=None) -> None:
     currency = given.get("currency")
     # a chart or a picture is in one currency: dollars unless another is asked for
     one = currency or ("USD" if chart or plot is not None else None)
-    rows = q.answer(conn, **{**given, "currency": one})
+    lang = _lang(conn)
+    rows = q.answer(conn, lang, **{**given, "currency": one})
     if plot is not None:
         return _plot("oda", conn, rows, plot, currency=rows[0]["converted_currency"] if rows else one,
                      selection=pictures.selection(q, given))
-    names = _names(conn, "table" if chart else shape)
+    names = _names(conn, "table" if chart else shape, lang)
     if chart and rows and shape == "table":
         return render.draw_bars(views.oda_bars(rows, names), views.caveat_notes(rows, names), sys.stdout)
     shown_in = rows[0]["converted_currency"] if rows and currency else None
     _out(rows, shape, views.oda_view(rows, shown_in, names),
-         "no ODA figures match; `caj oda` alone lists all of them")
+         "no ODA figures match; `caj oda` alone lists all of them", lang)
 
 
 @lookup("projects", "fmt", "db")
 def projects(q, given: dict, fmt=None, db=None) -> None:
     shape = _shape(fmt)
     conn = connect(db)
-    rows = q.answer(conn, **given)
+    lang = _lang(conn)
+    rows = q.answer(conn, lang, **given)
     heading = queries.named(conn, "country", given.get("country"))
-    _out(rows, shape, views.projects_view(heading, _names(conn, shape)),
-         "no projects match; `caj projects` alone lists all of them")
+    _out(rows, shape, views.projects_view(heading, _names(conn, shape, lang)),
+         "no projects match; `caj projects` alone lists all of them", lang)
 
 
 @lookup("show", "fmt", "db")
 def show(q, given: dict, fmt=None, db=None) -> None:
     shape = _shape(fmt)
-    views.emit_record(q.answer(connect(db), **given), shape)
+    conn = connect(db)
+    views.emit_record(q.answer(conn, _lang(conn), **given), shape)
 
 
 @lookup("search", "fmt", "db")
 def search(q, given: dict, fmt=None, db=None) -> None:
     shape = _shape(fmt)
-    hits = queries.search(connect(db), **given, marked=shape == "table")
+    conn = connect(db)
+    lang = _lang(conn)
+    hits = queries.search(conn, **given, marked=shape == "table", lang=lang)
     text = given["text"]
     if hits.how and hits:
         _say(f"caj: no word matches {shown(text)}; showing names spelled like it")
-    _out(hits, shape, views.SEARCH, f"nothing matches {shown(text)}; try fewer words or a prefix like rail*")
+    _out(hits, shape, views.SEARCH, f"nothing matches {shown(text)}; try fewer words or a prefix like rail*",
+         lang)
     if hits.total > len(hits):
         _say(f"caj: showing {len(hits)} of {hits.total}; --limit {hits.total} shows them all")
 
@@ -232,7 +262,9 @@ def _listed(name: str, view, empty: str):
     @lookup(name, "fmt", "db")
     def listed(q, given: dict, fmt=None, db=None) -> None:
         shape = _shape(fmt)
-        _out(q.answer(connect(db), **given), shape, view, empty)
+        conn = connect(db)
+        lang = _lang(conn)
+        _out(q.answer(conn, lang, **given), shape, view, empty, lang)
 
 
 _listed("sources", views.SOURCES, "no sources")

@@ -31,10 +31,16 @@ def summarise(ds: Dataset) -> str:
 
 
 def validate(given: Path | None) -> tuple[list[str], str]:
+    """The records' problems, then the translations' (a text with none, a figure left out)."""
+    from caj.building import i18n
+
     ds = load(data_dir(given))
-    if ds.problems:
-        return [str(p) for p in ds.problems], f"caj: {len(ds.problems)} problem(s) in {ds.root}"
-    return [], f"ok: {summarise(ds)}"
+    problems = [str(p) for p in ds.problems]
+    if not ds.problems:
+        problems += i18n.problems(ds, i18n.catalogs(ds.root))
+    if problems:
+        return problems, f"caj: {len(problems)} problem(s) in {ds.root}"
+    return [], f"ok: {summarise(ds)}; translated into {', '.join(i18n.languages(ds.root)) or 'no language'}"
 
 
 def build_db(given: Path | None, out: Path, progress=None) -> str:

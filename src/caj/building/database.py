@@ -18,8 +18,9 @@ from pathlib import Path
 import sqlite_utils
 
 from caj import __version__
+from caj.building import i18n
 from caj.building.load import Dataset
-from caj.core import dates, edtf, vocab
+from caj.core import dates, edtf, vocab, words
 from caj.core.display import SCALE_FACTOR, display_date, oda_caveats
 from caj.core.errors import CurationError
 from caj.core.models import Fact
@@ -104,6 +105,35 @@ def _insert(db: sqlite_utils.Database, ds: Dataset, progress=None) -> None:
         db["fx"].insert_all(rows)
     _insert_facts(db, ds, facts, cldr, progress)
     db["search_docs"].insert_all(entity_search_rows(ds, start=len(facts) + 1, cldr=cldr))
+    db["translations"].insert_all(i18n.rows(ds, i18n.catalogs(ds.root)))
+    _index_words(db)
+
+
+def _index_words(db: sqlite_utils.Database) -> None:
+    """The full-text index of each other language: a record's title, and its summary with the
+    names of what it concerns, as core.words tokens."""
+    db.conn.execute(vocab.SEARCH_WORDS)
+    docs = {(kind, ref): rowid for rowid, kind, ref in db.conn.execute(
+        "SELECT rowid, doc_kind, ref FROM search_docs")}
+    text: dict[tuple[str, str, str], dict[str, str]] = {}
+    for lang, tbl, ref, field, value in db.conn.execute(
+            "SELECT lang, tbl, ref, field, text FROM translations WHERE tbl IN ('facts', 'entities')"):
+        kind = "fact" if tbl == "facts" else "entity"
+        text.setdefault((lang, kind, ref), {})[field] = value
+    names = {(lang, ref): t.get("name", "") for (lang, kind, ref), t in text.items() if kind == "entity"}
+    links = {}
+    for fid, eid in db.conn.execute("SELECT fact_id, entity_id FROM fact_entities UNION "
+                                    "SELECT fact_id, entity_id FROM fact_countries"):
+        links.setdefault(fid, []).append(eid)
+    for (lang, kind, ref), t in sorted(text.items()):
+        if (kind, ref) not in docs:
+            continue
+        title = t.get("title") or t.get("name") or ""
+        linked = (names.get((lang, e), "") for e in links.get(ref, []))
+        body = [t.get("summary", ""), t.get("note", ""), *linked]
+        db.conn.execute("INSERT INTO search_words (docid, lang, title, text) VALUES (?, ?, ?, ?)",
+                        (docs[(kind, ref)], lang, " ".join(words.tokens(title, lang)),
+                         " ".join(words.tokens(" ".join(body), lang))))
 
 
 def _by_id(table: dict) -> list:

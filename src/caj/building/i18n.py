@@ -15,6 +15,7 @@ entities, topics).
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -133,6 +134,149 @@ def _read(path: Path, lang: str) -> Catalog:
 def _write(path: Path, cat: Catalog) -> None:
     with path.open("wb") as fh:
         write_po(fh, cat, width=100, sort_output=False, include_previous=True, omit_header=False)
+
+
+# --- what the build and `caj validate` take from the catalogs --------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    text: str
+    file: str
+    line: int
+
+
+def catalogs(root: Path) -> dict[str, dict[tuple[str, str], Entry]]:
+    """Every translation still wanted, by language and (context, English): an empty or fuzzy
+    entry is none (the record falls back to English)."""
+    out: dict[str, dict[tuple[str, str], Entry]] = {}
+    for lang in languages(root):
+        found = out.setdefault(lang, {})
+        for path in sorted((root / "locale" / lang).glob("*.po")):
+            rel = path.relative_to(root.parent).as_posix() if root.parent in path.parents else str(path)
+            for msg in _read(path, lang):
+                if msg.id and msg.string and not msg.fuzzy:
+                    found[(msg.context, msg.id)] = Entry(msg.string, rel, msg.lineno)
+    return out
+
+
+def language(root: Path, lang: str) -> dict:
+    """data/locale/LANG/language.yaml: the language's own name and how it writes dates."""
+    import yaml
+
+    return yaml.safe_load((root / "locale" / lang / "language.yaml").read_text(encoding="utf-8"))
+
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+GROUPED = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
+
+
+def numbers(text: str, decimal_comma: bool) -> set[str]:
+    """The numbers a text prints, as digits with a point: '1,158.29' (English) and '1158,29'
+    (Russian) are both 1158.29; '10 270' is 10270."""
+    text = GROUPED.sub("", text)
+    out = set()
+    for m in NUMBER.finditer(text):
+        n = m.group()
+        comma_is_decimal = decimal_comma and "," in n
+        n = n.replace(".", "").replace(",", ".") if comma_is_decimal else n.replace(",", "")
+        out.add(n.rstrip("0").rstrip(".") if "." in n else n.lstrip("0") or "0")
+    return out
+
+
+def problems(ds: Dataset, found: dict[str, dict[tuple[str, str], Entry]]) -> list[str]:
+    """What `caj validate` says of the translations, each as file:line: id: field: message:
+    a text with no translation (or one of an older English), a number or year left out."""
+    out = []
+    for lang, entries in found.items():
+        comma = lang in DECIMAL_COMMA
+        for u in units(ds):
+            entry = entries.get((u.context, u.text))
+            if entry is None:
+                out.append(f"{u.file}:{u.line}: {u.record}: {u.field}: no {lang} translation of this "
+                           "text (data/locale/" + f"{lang}/{u.domain}.po)")
+                continue
+            lost = numbers(u.text, False) - numbers(entry.text, comma)
+            if lost:
+                out.append(f"{entry.file}:{entry.line}: {u.record}: {u.field}: the {lang} translation "
+                           f"leaves out {', '.join(sorted(lost))}")
+    return list(dict.fromkeys(out))
+
+
+DECIMAL_COMMA = {"ru"}
+
+
+def rows(ds: Dataset, found: dict[str, dict[tuple[str, str], Entry]]) -> Iterator[dict]:
+    """The translations table: (lang, tbl, ref, field, text) for every text that has one, each
+    fact's date as the language writes it, and each country's and region's name from CLDR."""
+    from babel import Locale
+
+    for lang, entries in found.items():
+        words = language(ds.root, lang)
+        for u in units(ds):
+            entry = entries.get((u.context, u.text))
+            if entry is None or u.table == "citations":  # citations by number, below
+                continue
+            yield {"lang": lang, "tbl": u.table, "ref": u.record, "field": u.field, "text": entry.text}
+        for fid, fact in ds.facts.items():
+            yield {"lang": lang, "tbl": "facts", "ref": fid, "field": "when",
+                   "text": written(fact.date, lang, words["dates"])}
+            for n, c in enumerate(fact.citations, start=1):
+                for fld in ("locator", "note"):
+                    entry = entries.get((f"citations.{fld}", getattr(c, fld) or ""))
+                    if entry is not None:
+                        yield {"lang": lang, "tbl": "citations", "ref": f"{fid}#{n}", "field": fld,
+                               "text": entry.text}
+        for sid, src in ds.sources.items():
+            if src.date:
+                yield {"lang": lang, "tbl": "sources", "ref": sid, "field": "when",
+                       "text": written(src.date, lang, words["dates"])}
+        territories = Locale.parse(lang).territories
+        for eid, ent in ds.entities.items():
+            code = ent.iso2 or ent.m49
+            if ent.kind in ("country", "region") and code and territories.get(code):
+                yield {"lang": lang, "tbl": "entities", "ref": eid, "field": "name",
+                       "text": territories[code]}
+        yield {"lang": lang, "tbl": "languages", "ref": lang, "field": "name", "text": words["name"]}
+
+
+def written(value: str, lang: str, words: dict[str, str]) -> str:
+    """An EDTF date as `lang` writes it, claiming no more precision than it has (the English
+    rule of core.display, in the language's own words)."""
+    if "/" in value:
+        start, end = value.split("/", 1)
+        if start in ("", ".."):
+            return words["by"].format(date=_phrase(end, lang, words))
+        if end in ("", ".."):
+            return words["from"].format(date=_phrase(start, lang, words))
+        return words["interval"].format(start=written(start, lang, words), end=written(end, lang, words))
+    qual = value[-1] if value[-1] in "~?%" else ""
+    if not qual:
+        return _plain(value, lang, words, "month")
+    key = {"~": "approximate", "?": "uncertain", "%": "approximate_uncertain"}[qual]
+    core = value.rstrip("~?%")
+    return words[key].format(date=_plain(core, lang, words, "month_in_phrase" if qual != "?" else "month"))
+
+
+def _phrase(value: str, lang: str, words: dict[str, str]) -> str:
+    return _plain(value.rstrip("~?%"), lang, words, "month_in_phrase")
+
+
+def _plain(core: str, lang: str, words: dict[str, str], month: str) -> str:
+    import datetime
+
+    from babel.dates import format_date
+
+    if re.fullmatch(r"\d{3}X", core):
+        return words["decade"].format(d=core[:3] + "0")
+    if re.fullmatch(r"\d{2}XX", core):
+        return words["century"].format(c=core[:2] + "00")
+    parts = [int(p) for p in core.split("-")]
+    if len(parts) == 3:
+        return format_date(datetime.date(*parts), words["day"], locale=lang)
+    if len(parts) == 2:
+        return format_date(datetime.date(parts[0], parts[1], 1), words[month], locale=lang)
+    return words["year"].format(y=core)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,8 @@ CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
     "record": (("fact", "fact"), ("entity", "entity")),
     "doc_kind": (("fact", "fact"), ("entity", "entity")),
     "target_kind": (("entity", "entity"), ("topic", "topic")),
+    "translated": tuple((k, k) for k in ("facts", "citations", "sources", "entities", "topics",
+                                         "languages")),
     # how a face renders an answer, not what a record holds
     "cite_style": (("text", "text"), ("bibtex", "BibTeX"), ("csl-json", "CSL-JSON")),
     "lane": (("country", "country"), ("kind", "kind of fact")),
@@ -218,6 +220,12 @@ FIELDS: dict[str, Field] = {
     "prose": F(STR, "The summary or note indexed (snippets come from it)."),
     "body": F(STR, "Names, topics and notes indexed with it."),
     "names": F(STR, "Its names in other languages and scripts, indexed."),
+    "lang": F(STR, "The language of the record's words (ISO 639-1: ru, ja); its keys, ids, dates "
+                   "(EDTF), amounts and closed values stay as in English. Absent in English."),
+    "tbl": F(STR, "The table of the record translated: {values}.", choice="translated"),
+    "text": F(STR, "The text in that language."),
+    "field": F(STR, "The field translated."),
+    "untranslated": F(STRS, "The fields of the record shown in English, having no translation yet."),
 }
 
 # where a column means something particular in one table: (table, column) -> meaning
@@ -242,6 +250,8 @@ MEANS: dict[tuple[str, str], str] = {
     ("projects", "name"): "The project's name as the sources give it.",
     ("projects", "country"): "The country the project is in.",
     ("oda", "caveats"): "What caj cannot vouch for in the figure (a JSON list of short phrases).",
+    ("translations", "ref"): "The record: a fact, source, entity or topic id; a citation as FACT#N.",
+    ("translations", "field"): "The field translated (title, summary, note, locator, name, when...).",
     ("v_conflicts", "fact_date"): "The fact's EDTF date, beside the date this citation gives (`date`).",
 }
 
@@ -319,6 +329,10 @@ TABLES: dict[str, Table] = {
                  {"fact_id": "facts.id"}),
     "fx": T("Yen per US dollar, annual average, used to convert ODA amounts at query time.",
             "year jpy_per_usd source_id", ("year",), {"source_id": "sources.id"}),
+    "translations": T("The records in other languages: each text of a fact, citation, source, entity or "
+                      "topic that has a translation (data/locale/LANG/*.po), each fact's date as the "
+                      "language writes it, and each country's name from CLDR.",
+                      "lang tbl ref field text", ("lang", "tbl", "ref", "field")),
     "search_docs": T("The text the full-text index is built from.",
                      "rowid doc_kind ref title prose body names", ("rowid",), internal=True),
 }
@@ -406,6 +420,9 @@ CREATE VIEW v_facts AS
 SPANS = ("CREATE VIRTUAL TABLE fact_span USING rtree_i32(seq, lo, hi)",
          "CREATE VIRTUAL TABLE country_span USING rtree_i32(id, lo, hi, c0, c1, +seq INTEGER)")
 SEARCH = {"columns": ("title", "prose", "body", "names"), "tokenize": "porter unicode61 remove_diacritics 2"}
+# the other languages' words, as core.words turns them into tokens (one row per record and language)
+SEARCH_WORDS = ("CREATE VIRTUAL TABLE search_words USING fts5(docid UNINDEXED, lang UNINDEXED, title, "
+                "text, tokenize='unicode61 remove_diacritics 2')")
 
 
 def schema_version() -> str:
@@ -414,7 +431,8 @@ def schema_version() -> str:
     a number to bump. zlib, not hashlib: it is loaded already, hashlib costs a lookup 3 ms."""
     import zlib
 
-    ddl = "\n".join([*(create_sql(t) for t in TABLES), STRUCTURE, *SPANS, repr(SEARCH)]).encode()
+    made = [*(create_sql(t) for t in TABLES), STRUCTURE, *SPANS, repr(SEARCH), SEARCH_WORDS]
+    ddl = "\n".join(made).encode()
     return f"{zlib.crc32(ddl):08x}{zlib.adler32(ddl):08x}"
 
 

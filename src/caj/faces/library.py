@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from caj.faces import formats
+from caj.reading import lang as speech
 from caj.reading import questions
 from caj.reading.db import connect
 
@@ -71,7 +72,7 @@ def answer(q: questions.Question, given: dict[str, Any], db) -> Any:
     """Ask one question on a connection of its own, closed afterwards."""
     conn = connect(db)
     try:
-        found = q.answer(conn, **given)
+        found = q.answer(conn, speech.choose(conn, given.pop("lang", None)), **given)
         if q.name == "cite":
             from caj.faces import cite as citing
             from caj.reading import queries

@@ -24,6 +24,7 @@ from caj import __version__
 from caj.core import vocab
 from caj.core.errors import CajError, shown
 from caj.faces import cite as citing
+from caj.reading import lang as speech
 from caj.reading import queries, questions
 
 CITED = questions.CITED
@@ -65,7 +66,8 @@ def items(q: questions.Question) -> dict:
 
 def ask(conn, q: questions.Question, kwargs: dict) -> tuple[list[dict], str]:
     """The records of one question, and what the command says beside them (search's notes)."""
-    found = q.answer(conn, **kwargs)
+    lang = speech.choose(conn, kwargs.pop("lang", None))
+    found = q.answer(conn, lang, **kwargs)
     if q.name == "show":
         return [found], ""
     if q.name != "search":

@@ -435,9 +435,11 @@ class Hits(list):
     how: str | None = None
 
 
-def search(conn: sqlite3.Connection, text: str, limit: int = 20, marked: bool = False) -> Hits:
+def search(conn: sqlite3.Connection, text: str, limit: int = 20, marked: bool = False,
+           lang: str = "en") -> Hits:
     """`caj search`: the hits as records; `marked` keeps the HIT_START/HIT_END marks around the
-    matched words, for a face that highlights them."""
+    matched words, for a face that highlights them. In another language the words are looked for
+    in that language's index (core.words), and the hits are in that language."""
     if not str(text).strip():
         raise UsageError("give words to search for, e.g. `caj search railway`")
     try:
@@ -446,11 +448,42 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 20, marked: bool = 
         raise UsageError(f"--limit {shown(limit)} is not a number; give 1 to 10000") from None
     if not 1 <= limit <= 10000:
         raise UsageError(f"--limit {limit} is out of range; give 1 to 10000")
+    if lang != "en":
+        return _search_in(conn, str(text), limit, lang)
     rows, total, how = search_hits(conn, str(text), limit)
     if not marked:
         for row in rows:
             row["match"] = row["match"].replace(HIT_START, "").replace(HIT_END, "")
     hits = Hits(rows)
+    hits.total, hits.how = total, how
+    return hits
+
+
+def _search_in(conn: sqlite3.Connection, text: str, limit: int, lang: str) -> Hits:
+    """Search one language's index; what it does not find there is looked for in English (a
+    Latin name, an id), and the hits are given in the language either way."""
+    from caj.core import words
+    from caj.reading.lang import localize
+
+    match = words.query(text, lang)
+    sql = ("SELECT docid FROM search_words WHERE search_words MATCH ? AND lang = ? "
+           "ORDER BY bm25(search_words, 5.0, 1.0)")
+    try:
+        found = [r[0] for r in conn.execute(sql, (match, lang))] if match else []
+    except sqlite3.OperationalError:
+        found = []
+    if not found:
+        rows, total, how = search_hits(conn, text, limit)
+        hits = Hits(localize(conn, "search", rows, lang))
+    else:
+        rows = _hit_rows(conn, found[:limit], None)
+        hits, total, how = Hits(localize(conn, "search", rows, lang)), len(found), None
+        prose = dict(conn.execute("SELECT ref, text FROM translations WHERE lang = ? AND field IN "
+                                  "('summary', 'note')", (lang,)).fetchall())
+        for r in hits:
+            r["match"] = _lead(prose.get(r["id"]) or r["match"], 16 if lang != "ja" else 60)
+    for r in hits:
+        r["match"] = r["match"].replace(HIT_START, "").replace(HIT_END, "")
     hits.total, hits.how = total, how
     return hits
 
@@ -516,6 +549,8 @@ def _hit_rows(conn, hits: list[int], text: str | None) -> list[dict]:
 
 
 def _lead(prose: str, words: int = 16) -> str:
+    if " " not in prose.strip():  # a language written without spaces: so many characters
+        return prose if len(prose) <= words else prose[:words] + "…"
     parts = (prose or "").split()
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 

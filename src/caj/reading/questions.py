@@ -15,6 +15,7 @@ from typing import Any
 
 from caj.core import vocab
 from caj.reading import queries
+from caj.reading.lang import localize
 
 
 class Param:
@@ -92,9 +93,11 @@ class Question:
         return {by_name[k].keyword if k in by_name else k: v for k, v in given.items()
                 if k not in by_name or by_name[k].query}
 
-    def answer(self, conn, **given) -> Any:
-        """Ask the query function, with parameters by name or by keyword."""
-        return self.ask(conn, **self.arguments(given))
+    def answer(self, conn, lang: str = "en", **given) -> Any:
+        """Ask the query function, with parameters by name or by keyword; the answer in `lang`."""
+        if self.name == "search":  # it looks in the language's own index, and answers in it
+            return self.ask(conn, **self.arguments(given), lang=lang)
+        return localize(conn, self.shape, self.ask(conn, **self.arguments(given)), lang)
 
 
 # --- the parameters, each explained once ------------------------------------------------------
@@ -144,6 +147,10 @@ STYLE = Param("style", "Citation style: " + vocab.listed("cite_style") + ".", ch
 BY = Param("by", "In the picture: one lane per country (default) or per kind of fact.",
            choices="lane", metavar="country|kind", label="Lanes by", faces=("cli", "web"), query=False)
 
+LANG = Param("lang", "Language of the words: en, ru or ja (default English); keys, ids, dates and "
+             "amounts stay as they are, and each record then carries `lang`.", metavar="LANG",
+             faces=("mcp", "python"), query=False)  # the command line's --lang is global, the web's a path
+
 # --- the questions ----------------------------------------------------------------------------
 
 NO_PAGE = ("cli", "mcp", "python")  # listed on the web by the entity pages, not a page of its own
@@ -151,7 +158,14 @@ CITED = ("Every record carries its sources: a list of {source, locator, stance},
          "(see `sources`) and where in it (section, page, paragraph); cite them.")
 
 
-QUESTIONS: dict[str, Question] = {q.name: q for q in (
+def _spoken(*questions: Question) -> tuple[Question, ...]:
+    """Every question can be answered in each language."""
+    for q in questions:
+        q.params = (*q.params, LANG)
+    return questions
+
+
+QUESTIONS: dict[str, Question] = {q.name: q for q in _spoken(
     Question("timeline", queries.timeline,
              (YEAR, FROM, TO, COUNTRY, TOPIC, KIND, SOURCE, ACTOR, STATUS, UNDATED),
              "Dated facts in order, with their sources.",

@@ -145,7 +145,8 @@ def _grid(rows, view: View, columns: list[Col], cells, widths: list[int]):
 
 
 def _longest(text: str) -> int:
-    return max([0, *(len(t) for t in text.split())])
+    # a run of wide characters may break anywhere: its longest unbreakable part is one character
+    return max([0, *(2 if _breakable(t) else cell_width(t) for t in text.split())])
 
 
 def fit_widths(columns: list[Col], cells: list[list], total: int) -> list[int] | None:
@@ -155,7 +156,7 @@ def fit_widths(columns: list[Col], cells: list[list], total: int) -> list[int] |
     natural, floor = [], []
     for i, c in enumerate(columns):
         lines = c.header.splitlines() + [ln for row in cells for ln in row[i].plain.splitlines()]
-        natural.append(max([1, *(len(line) for line in lines)]))
+        natural.append(max([1, *(cell_width(line) for line in lines)]))
         words = max([1, *(_longest(line) for line in lines)])
         floor.append(natural[-1] if c.no_wrap else min(natural[-1], max(words, c.min_width or 1)))
     # no edges; a divider between columns, and each column but the last pads one space on its right
@@ -227,13 +228,46 @@ def _card_field(console, label: str, text: str, label_w: int, dim_after_first: b
             first = False
 
 
-def wrap(text: str, width: int) -> list[str]:
-    import textwrap
+def cell_width(text: str) -> int:
+    """How many terminal cells a text takes: an East Asian wide character counts two."""
+    import unicodedata
 
-    out = []
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` cells, broken at spaces; a run of wide characters (Japanese,
+    written without spaces) is broken between any two of them, an id never."""
+    width, out = max(1, width), []
     for line in text.splitlines() or [""]:
-        out += textwrap.wrap(line, max(1, width), break_long_words=False, break_on_hyphens=False) or [""]
+        current = ""
+        for word in line.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if cell_width(candidate) <= width or not current and not _breakable(word):
+                current = candidate
+                continue
+            if current:
+                out.append(current)
+            current = word
+            while cell_width(current) > width and _breakable(current):
+                head, current = _cut(current, width)
+                out.append(head)
+        out.append(current)
     return out
+
+
+def _breakable(word: str) -> bool:
+    return any(cell_width(c) == 2 for c in word)
+
+
+def _cut(word: str, width: int) -> tuple[str, str]:
+    """The longest head of `word` within `width` cells, and the rest."""
+    used = 0
+    for i, c in enumerate(word):
+        used += cell_width(c)
+        if used > width:
+            return word[:max(1, i)], word[max(1, i):]
+    return word, ""
 
 
 def _rich_cell(col: Col, row: dict, view: View, out: TextIO):
