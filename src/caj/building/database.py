@@ -45,7 +45,10 @@ def build(ds: Dataset, out: Path, progress=None) -> dict:
 
 
 def write(ds: Dataset, path: Path, progress=None) -> dict:
-    path.unlink(missing_ok=True)
+    """Write into the empty file at `path` (SQLite takes an empty file for a new database). It is
+    never unlinked and made again: safefile's lock on it is what tells other writers it is ours."""
+    if path.exists() and path.stat().st_size:
+        os.truncate(path, 0)
     db = sqlite_utils.Database(str(path))
     db.conn.execute("PRAGMA journal_mode=OFF")  # a temporary file: nothing to roll back into
     db.conn.execute("PRAGMA synchronous=OFF")
