@@ -7,10 +7,12 @@ so a failed or killed build never leaves a broken database where a good one was.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -41,7 +43,13 @@ def build(ds: Dataset, out: Path, progress=None) -> dict:
     if ds.problems:
         raise BuildError(f"{len(ds.problems)} problem(s) in the data; run `caj validate`")
     with output_path(out) as tmp:
-        return write(ds, Path(tmp), progress)
+        try:
+            return write(ds, Path(tmp), progress)
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                # a full disk, said as safefile says it for every file caj writes
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from exc
+            raise
 
 
 def write(ds: Dataset, path: Path, progress=None) -> dict:

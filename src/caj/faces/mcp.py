@@ -10,7 +10,9 @@ the SDK takes a second or two to import, which no other command should pay.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
@@ -25,6 +27,7 @@ from caj.core import vocab
 from caj.core.errors import CajError, shown
 from caj.faces import cite as citing
 from caj.reading import queries
+from caj.reading.db import damaged
 
 CITED = ("Every record carries its sources: a list of {source, locator, stance}, the source id "
          "(see the `sources` tool) and where in it (section, page, paragraph); cite them in your answer.")
@@ -193,13 +196,23 @@ def answer(conn, spec: Spec, given: dict) -> CallToolResult:
     # a year may come as 2016 or "2016": the query layer checks it as typed, with its own message
     kwargs = {KEYWORD.get(k, k): (str(v) if k == "year" else v) for k, v in given.items() if v is not None}
     try:
-        found = spec.ask(conn, **kwargs)
-        records = list(found)  # a timeline is a generator: its rows are read here
+        with _reading():
+            found = spec.ask(conn, **kwargs)
+            records = list(found)  # a timeline is a generator: its rows are read here
     except CajError as exc:
         return CallToolResult(content=[TextContent(type="text", text=exc.message)], is_error=True)
     text = "\n".join(filter(None, [as_text(spec.name, records), getattr(found, "note", "")]))
     return CallToolResult(content=[TextContent(type="text", text=text)],
                           structured_content={"records": records})
+
+
+@contextmanager
+def _reading() -> Iterator[None]:
+    """A database that fails while read is a DatabaseError, in the words every command uses."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise damaged(exc) from None
 
 
 # --- text, for clients that show text --------------------------------------------------------
@@ -266,7 +279,8 @@ def _source(conn, ref: str) -> dict:
 
 def _resource(ask: Callable[[], dict]) -> str:
     try:
-        return json.dumps(ask(), ensure_ascii=False)
+        with _reading():
+            return json.dumps(ask(), ensure_ascii=False)
     except CajError as exc:
         raise ResourceError(exc.message) from None
 
