@@ -7,12 +7,14 @@ import contextlib
 import errno
 import os
 import re
+import sqlite3
 import sys
 
 # Typer 0.28 carries its own copy of Click: its usage errors are typer.TyperException (with an
 # exit code and a message), never a separately installed click's
 from typer import Abort, BadParameter
 from typer import TyperException as ClickException
+from typer._click.exceptions import MissingParameter
 
 from caj.core.errors import CajError, UsageError, shown
 
@@ -52,6 +54,10 @@ def _failure(exc: BaseException) -> int:
         return _exit_code(exc)
     if isinstance(exc, BrokenPipeError):
         return _quiet_pipe()
+    if isinstance(exc, sqlite3.Error):  # the query layer reads only caj's own tables: damage
+        from caj.reading.db import damaged
+
+        exc = damaged(exc)
     if isinstance(exc, CajError):
         return _fail(exc.message, exc.exit_code)
     if isinstance(exc, ClickException):
@@ -134,10 +140,11 @@ MESSAGE_MAX = 200
 
 def click_message(exc: ClickException) -> str:
     """Click's usage errors in caj's own style: the option named first, lower case, short."""
+    if isinstance(exc, MissingParameter) and exc.param is not None:
+        where = f"; see `{exc.ctx.command_path} -h`" if exc.ctx is not None else ""
+        return f"missing {exc.param.param_type_name} {_param_name(exc.param)}{where}"
     if isinstance(exc, BadParameter) and exc.param is not None:
-        name = exc.param.opts[0] if exc.param.opts and exc.param.param_type_name == "option" else \
-            (exc.param.human_readable_name or "").upper()
-        message = f"{name}: {exc.message}"
+        message = f"{_param_name(exc.param)}: {exc.message}"
     else:
         message = exc.format_message()
     message = " ".join(message.split()).rstrip(".")
@@ -145,6 +152,13 @@ def click_message(exc: ClickException) -> str:
     if len(message) > MESSAGE_MAX:
         message = message[:MESSAGE_MAX - 1] + "…"
     return message + _slip_hint(exc)
+
+
+def _param_name(param) -> str:
+    """An option by its first flag (--year), an argument by its metavar (ID)."""
+    if param.opts and param.param_type_name == "option":
+        return param.opts[0]
+    return (param.human_readable_name or "").upper()
 
 
 def _slip_hint(exc: ClickException) -> str:

@@ -4,22 +4,32 @@ pydantic, YAML, edtf, Babel and sqlite-utils stay off the lookup path."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
 from caj.building.database import build
 from caj.building.load import Dataset, load
-from caj.core.errors import CurationError
+from caj.core.errors import CurationError, UsageError, shown
 
 PACKAGED = Path(__file__).resolve().parent.parent / "_data"
 CHECKOUT = Path(__file__).resolve().parents[3] / "data"
 
 
 def data_dir(given: Path | None) -> Path:
-    """--data, else the data shipped in the wheel, else the checkout's data/ (editable install)."""
-    if given is not None:
-        return given
-    return PACKAGED if PACKAGED.is_dir() else CHECKOUT
+    """--data, else the data shipped in the wheel, else the checkout's data/ (editable install).
+    A --data that cannot be a folder (missing, a file, a name too long) is bad usage."""
+    if given is None:
+        return PACKAGED if PACKAGED.is_dir() else CHECKOUT
+    try:
+        is_dir, exists = given.is_dir(), given.exists()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+        reason = os.strerror(exc.errno).lower() if getattr(exc, "errno", None) else str(exc)
+        raise UsageError(f"--data {shown(given)}: {reason}") from None
+    if not is_dir:
+        raise UsageError(f"--data {shown(given)} " + ("is not a folder" if exists else "does not exist"))
+    return given
 
 
 def summarise(ds: Dataset) -> str:
@@ -50,6 +60,6 @@ def build_db(given: Path | None, out: Path, progress=None) -> str:
         raise CurationError(f"{len(ds.problems)} problem(s) in the data, nothing written:\n{shown}")
     try:
         build(ds, out, progress)
-    except OSError as exc:
-        raise CurationError(f"cannot build {out}: {exc.strerror or exc}") from None
+    except (OSError, sqlite3.Error) as exc:  # not the database being read: the one being made
+        raise CurationError(f"cannot build {out}: {getattr(exc, 'strerror', None) or exc}") from None
     return f"wrote {out}: {summarise(ds)}"

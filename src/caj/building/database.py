@@ -7,10 +7,12 @@ so a failed or killed build never leaves a broken database where a good one was.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -38,11 +40,20 @@ def build(ds: Dataset, out: Path, progress=None) -> dict:
     if ds.problems:
         raise CurationError(f"{len(ds.problems)} problem(s) in the data; run `caj validate`")
     with output_path(out) as tmp:
-        return write(ds, Path(tmp), progress)
+        try:
+            return write(ds, Path(tmp), progress)
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                # a full disk, said as safefile says it for every file caj writes
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from exc
+            raise
 
 
 def write(ds: Dataset, path: Path, progress=None) -> dict:
-    path.unlink(missing_ok=True)
+    """Write into the empty file at `path` (SQLite takes an empty file for a new database). It is
+    never unlinked and made again: safefile's lock on it is what tells other writers it is ours."""
+    if path.exists() and path.stat().st_size:
+        os.truncate(path, 0)
     db = sqlite_utils.Database(str(path))
     db.conn.execute("PRAGMA journal_mode=OFF")  # a temporary file: nothing to roll back into
     db.conn.execute("PRAGMA synchronous=OFF")

@@ -243,18 +243,21 @@ def _ref(ds: Dataset, here: Here, rid: str, fld: str, ref: str, table: dict) -> 
         _problem(ds, here, rid, fld, f"unknown id {ref!r}")
 
 
-def _check_date(ds, here: Here, rid, fld, value, optional=False) -> None:
+def _check_date(ds, here: Here, rid, fld, value, optional=False) -> bool:
+    """Is the date (if any) one EDTF date that runs forwards? Each problem reported once."""
     if value is None:
         if not optional:
             _problem(ds, here, rid, fld, "missing date")
-        return
+        return optional
     try:
         lo, hi = edtf.bounds(value)
     except ValueError as exc:
         _problem(ds, here, rid, fld, str(exc))
-        return
+        return False
     if lo > hi:
         _problem(ds, here, rid, fld, f"earliest {lo} is after latest {hi}")
+        return False
+    return True
 
 
 def _check_source(ds: Dataset, src: Source, here: Here) -> None:
@@ -299,7 +302,7 @@ def _check_topic_tree(ds: Dataset) -> None:
 
 def _check_fact(ds: Dataset, fact: Fact, here: Here) -> None:
     fid = fact.id
-    _check_date(ds, here, fid, "date", fact.date)
+    dated = _check_date(ds, here, fid, "date", fact.date)
     for t in fact.topics:
         _ref(ds, here, fid, "topics", t, ds.topics)
     for i, link in enumerate(fact.entities):
@@ -312,8 +315,8 @@ def _check_fact(ds: Dataset, fact: Fact, here: Here) -> None:
         _ref(ds, here, fid, "project.sector", fact.project.sector, ds.topics)
     for i, cite in enumerate(fact.citations):
         _check_citation(ds, fact, cite, here, prefix=f"citations.{i}.")
-    if ds.unreadable_files or {c.source for c in fact.citations} & ds.broken_ids:
-        return  # what its sources say is unknown: judged once they read
+    if not dated or ds.unreadable_files or {c.source for c in fact.citations} & ds.broken_ids:
+        return  # what its date or its sources say is unknown: judged once they read
     checked = {c.source for c in fact.citations if is_checked(ds.sources.get(c.source))}
     for fld, msg in quote_problems(fact, checked) + record_problems(fact, checked):
         _problem(ds, here, fid, fld, msg)

@@ -7,6 +7,8 @@ import re
 
 DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 DECADE = re.compile(r"(\d{3})(?:0'?s|[xX])")
+# the years a reader may ask for, in every date and on every face: four digits, no leading zero
+FIRST_YEAR, LAST_YEAR = 1000, 2999
 
 
 def date_span(value) -> tuple[str, str]:
@@ -14,11 +16,12 @@ def date_span(value) -> tuple[str, str]:
     ValueError for anything else. The one reading of a date every face shares."""
     text = str(value).strip()
     if m := DECADE.fullmatch(text):
-        start = int(m.group(1)) * 10
+        start = _known(int(m.group(1)) * 10, value)
         return f"{start:04d}-01-01", f"{start + 9:04d}-12-31"
     m = DATE.fullmatch(text)
     if not m or (m.group(2) and not 1 <= int(m.group(2)) <= 12):
         raise _not_a_date(value)
+    _known(int(m.group(1)), value)
     y, mo = int(m.group(1)), int(m.group(2) or 0)
     if not m.group(2):
         return f"{y:04d}-01-01", f"{y:04d}-12-31"
@@ -48,11 +51,18 @@ def bound(value, end: bool) -> str | None:
 
 
 def year(value) -> int:
-    """A four-digit year; a ValueError for anything else."""
+    """A four-digit year from FIRST_YEAR to LAST_YEAR; a ValueError for anything else."""
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}", text):
         raise ValueError(f"{_quoted(value)} is not a year; give four digits, e.g. 2016")
-    return int(text)
+    return _known(int(text), value)
+
+
+def _known(y: int, value) -> int:
+    if not FIRST_YEAR <= y <= LAST_YEAR:
+        raise ValueError(f"{_quoted(value)} is not a year caj knows; "
+                         f"give one from {FIRST_YEAR} to {LAST_YEAR}")
+    return y
 
 
 def precision(value: str) -> str:

@@ -41,6 +41,11 @@ class WriteError(CajError):
     """A file or folder that cannot be written, or that caj may not replace (exit 1)."""
 
 
+class ServeError(CajError):
+    """The server cannot listen where it was told: a port in use, an address not of this
+    machine, a name that does not resolve (exit 1)."""
+
+
 SHOWN_MAX = 60
 
 

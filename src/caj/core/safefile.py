@@ -259,7 +259,8 @@ def _lock(fd: int, wait: bool = True) -> bool:
 
 def _clear_abandoned(folder: str, suffix: str) -> None:
     """Remove the temporaries of writes that were killed midway (`kill -9`): only caj's own
-    (TEMP_PREFIX and the same extension), and only those no running process holds."""
+    (TEMP_PREFIX and the same extension), and only those no running process holds. The lock is
+    held while the file is removed, so a writer that was just about to lock it finds it gone."""
     with suppress(OSError):
         for entry in os.scandir(folder or "."):
             if not (entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(suffix)
@@ -267,20 +268,33 @@ def _clear_abandoned(folder: str, suffix: str) -> None:
                 continue
             fd = os.open(entry.path, os.O_RDONLY)
             try:
-                if _lock(fd, wait=False):
+                if _lock(fd, wait=False) and _same_file(entry.path, os.fstat(fd)):
                     _discard(entry.path)
             finally:
                 os.close(fd)
 
 
+def _claim_temporary(folder: str, suffix: str) -> tuple[int, str]:
+    """A new temporary file in `folder`, locked by this process. Between its creation and the lock
+    another caj may take it for abandoned and remove it: then the lock is on a file no longer
+    there, and another is made. Once locked and still in place, nobody else removes it."""
+    while True:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=suffix, dir=folder or ".")
+        _lock(fd)
+        if _same_file(tmp, os.fstat(fd)):
+            return fd, tmp
+        os.close(fd)
+
+
 @contextmanager
 def _replacing(target: str) -> Iterator[str]:
     """A temporary file beside `target`, renamed onto it when the block succeeds and removed when it
-    fails in any way (KeyboardInterrupt too); locked while it is written."""
+    fails in any way (KeyboardInterrupt too); locked while it is written. The block writes into
+    the file at that path, never unlinks it: the lock is on that file, and any number of writers
+    in one folder, to one target or several, each rename a whole file of their own into place."""
     folder, name = os.path.split(target)
     _clear_abandoned(folder, _suffix(name))
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=_suffix(name), dir=folder or ".")
-    _lock(fd)
+    fd, tmp = _claim_temporary(folder, _suffix(name))
     try:
         yield tmp
         _settle(tmp, target)
@@ -496,8 +510,8 @@ def _folder_raw(folder) -> str:
     return trimmed
 
 
-def _claim(folder: str) -> tuple[bool, dict[str, str]]:
-    """Whether caj created `folder` now, and its previous export there."""
+def _make_folder(folder: str) -> bool:
+    """Whether caj created `folder` now; an existing folder must be one."""
     try:
         st = os.stat(folder)
     except FileNotFoundError:
@@ -506,11 +520,32 @@ def _claim(folder: str) -> tuple[bool, dict[str, str]]:
         parent = os.path.dirname(folder) or "."
         if not os.path.isdir(parent):
             raise UsageError(f"folder {shown(parent)} does not exist") from None
-        os.mkdir(folder)
-        return True, {}
+        try:
+            os.mkdir(folder)
+        except FileExistsError:  # another caj made it a moment ago: checked as found
+            return _make_folder(folder)
+        return True
     if not stat.S_ISDIR(st.st_mode):
         raise UsageError(f"{shown(folder)} is a file; give a folder for the export")
-    return False, _previous_export(folder)
+    return False
+
+
+def _claim(folder: str) -> tuple[int, bool, dict[str, str]]:
+    """The folder locked for this export (another caj exporting there waits its turn, so neither
+    takes the other's files for a stranger's), whether caj created it now and left it empty, and
+    its previous export."""
+    while True:
+        created = _make_folder(folder)
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            _lock(fd)
+            if _same_file(folder, os.fstat(fd)):
+                _clear_abandoned(folder, "")
+                return fd, created and not os.listdir(folder), _previous_export(folder)
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the export before this one failed and removed the folder it had made
 
 
 class FolderWriter:
@@ -579,13 +614,16 @@ def export_folder(folder: str | os.PathLike) -> Iterator[FolderWriter]:
     Files of the previous export the new one does not write are removed; nothing else ever is."""
     raw = _folder_raw(folder)
     with _mapped(raw):
-        created, previous = _claim(raw)
+        lock, created, previous = _claim(raw)
     writer = FolderWriter(raw, previous)
     try:
-        with _callers():
-            yield writer
-    except BaseException:
-        writer._abandon(created)
-        raise
-    with _mapped(raw):
-        writer._finish()
+        try:
+            with _callers():
+                yield writer
+        except BaseException:
+            writer._abandon(created)
+            raise
+        with _mapped(raw):
+            writer._finish()
+    finally:
+        os.close(lock)  # after the manifest: the next export finds this one whole

@@ -10,7 +10,9 @@ the SDK takes a second or two to import, which no other command should pay.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
@@ -26,6 +28,7 @@ from caj.core.errors import CajError, shown
 from caj.faces import cite as citing
 from caj.reading import lang as speech
 from caj.reading import queries, questions
+from caj.reading.db import damaged
 
 CITED = questions.CITED
 
@@ -133,13 +136,23 @@ def answer(conn, q: questions.Question, given: dict) -> CallToolResult:
     kwargs = {k: (str(v) if k == "year" else v) for k, v in given.items() if v is not None}
     style = kwargs.pop("style", "text")
     try:
-        records, note = ask(conn, q, kwargs)
-        text = as_text(q.name, records, style)
+        with _reading():
+            records, note = ask(conn, q, kwargs)
+            text = as_text(q.name, records, style)
     except CajError as exc:
         return CallToolResult(content=[TextContent(type="text", text=exc.message)], is_error=True)
     text = "\n".join(filter(None, [text, note]))
     return CallToolResult(content=[TextContent(type="text", text=text)],
                           structured_content={"records": records})
+
+
+@contextmanager
+def _reading() -> Iterator[None]:
+    """A database that fails while read is a DatabaseError, in the words every command uses."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise damaged(exc) from None
 
 
 # --- text, for clients that show text --------------------------------------------------------
@@ -206,7 +219,8 @@ def _source(conn, ref: str) -> dict:
 
 def _resource(ask: Callable[[], dict]) -> str:
     try:
-        return json.dumps(ask(), ensure_ascii=False)
+        with _reading():
+            return json.dumps(ask(), ensure_ascii=False)
     except CajError as exc:
         raise ResourceError(exc.message) from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -10,6 +11,9 @@ from caj.core import vocab
 from caj.core.errors import DatabaseError, UsageError, shown
 
 SHIPPED = Path(__file__).resolve().parent.parent / "caj.db"
+# the virtual tables building.database._finish makes beside the registry's tables and views
+VIRTUAL = ("search_docs_fts", "fact_span", "country_span", "search_words")
+_opened: list[Path] = []  # the database this process reads, named when it turns out damaged
 
 
 def locate(db: str | os.PathLike | None = None) -> Path:
@@ -23,9 +27,11 @@ def connect(db: str | os.PathLike | None = None) -> sqlite3.Connection:
     failure is one DatabaseError line, the same for every command."""
     path = locate(db)
     try:
-        found = path.is_file()
+        found, folder = path.is_file(), path.is_dir()
     except (OSError, ValueError) as exc:  # a name too long, a NUL byte
         raise UsageError(f"--db {shown(path)}: {getattr(exc, 'strerror', None) or exc}") from None
+    if folder:
+        raise UsageError(f"--db {shown(path)} is a folder; give the database file (such as caj.db)")
     if not found:
         hint = "; build one with `caj build`" if path == SHIPPED else ""
         raise DatabaseError(f"database not found: {path}{hint}")
@@ -34,7 +40,25 @@ def connect(db: str | os.PathLike | None = None) -> sqlite3.Connection:
         _check(conn, path)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"cannot read {path}: {exc}") from None
+    _opened[:] = [path]
     return conn
+
+
+def damaged(exc: Exception | str, path: str | os.PathLike | None = None) -> DatabaseError:
+    """The one line for a database that fails while it is read (a table gone, a row that is not
+    UTF-8 or not the JSON the build wrote): the same from every command and every face.
+    `path` defaults to the database this process opened last."""
+    where = path or (_opened[-1] if _opened else locate())
+    reason = shown(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[1:-1]
+    return DatabaseError(f"database {where} is damaged ({reason}); rebuild it with `caj build`")
+
+
+def stored_json(text: str):
+    """A JSON value the build stored in a row."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError) as exc:
+        raise damaged(exc) from None
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -53,6 +77,10 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
         row = None
     if row is None:
         raise DatabaseError(f"not a caj database: {path}")
+    objects = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    missing = [t for t in (*vocab.TABLES, *vocab.VIEWS, *VIRTUAL) if t not in objects]
+    if missing:
+        raise damaged(f"no table {missing[0]}", path)
     if row[0] != vocab.schema_version():
         raise DatabaseError(f"{path} was built for another version of caj (schema {row[0]}, this caj "
                             f"reads {vocab.schema_version()}); rebuild it with `caj build --out {path}`")

@@ -8,7 +8,6 @@ Stdlib only, so that a lookup starts fast: no pydantic, no sqlite-utils, no YAML
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from caj.core.dates import bound
 from caj.core.dates import year as parse_year
 from caj.core.errors import NotFound, UsageError, shown
 from caj.core.names import fold
+from caj.reading.db import stored_json
 
 # --- what a reader typed -> what the database stores ------------------------------------------
 
@@ -219,7 +219,7 @@ def fact_record(r: sqlite3.Row) -> dict:
         "date_basis": r["date_basis"], "countries": _split(r["countries"]),
         "topics": _split(r["topics"]), "corroborated": bool(r["corroborated"]),
         "disputed": bool(r["disputed"]), "refined": bool(r["refined"]),
-        "sources": json.loads(r["sources_json"]),
+        "sources": stored_json(r["sources_json"]),
     }
 
 
@@ -256,7 +256,7 @@ def _oda_row(r: sqlite3.Row, currency: str | None, rates: dict[int, float]) -> d
     row = fact_record(r)
     sources = row.pop("sources")
     row.update({k: r[k] for k in ODA_FIELDS})
-    row["caveats"] = json.loads(r["caveats"])  # stored by the build (display.oda_caveats)
+    row["caveats"] = stored_json(r["caveats"])  # stored by the build (display.oda_caveats)
     if currency:
         row.update(convert(r["amount"], r["currency"], currency, rates.get(r["year"])))
         if r["currency"] != currency:
@@ -355,7 +355,7 @@ def _near_ids(conn, key: str, with_sources: bool = False) -> list[str]:
     import difflib
 
     words = fold(key).replace(" ", "-")
-    if len(words) < 3:  # an empty or junk id is near nothing: no unrelated suggestions
+    if not 3 <= len(words) <= ID_MAX:  # an empty, junk or overlong id is near nothing
         return []
     like = "%" + words.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
     near = [r[0] for r in conn.execute(
@@ -572,7 +572,7 @@ def _search_row(conn, r: sqlite3.Row, hit: str) -> dict:
     if r["doc_kind"] == "fact":
         f = conn.execute("SELECT kind, date, date_display, sources_json FROM facts WHERE id = ?",
                          (r["ref"],)).fetchone()
-        kind, date, when, sources = f["kind"], f["date"], f["date_display"], json.loads(f["sources_json"])
+        kind, date, when, sources = f["kind"], f["date"], f["date_display"], stored_json(f["sources_json"])
     else:
         kind = conn.execute("SELECT kind FROM entities WHERE id = ?", (r["ref"],)).fetchone()[0]
         date, when, sources = None, None, []
@@ -608,7 +608,9 @@ def cite_items(conn, ref: str) -> list[dict]:
     key = str(ref).strip().casefold()
     if not key:
         raise UsageError("give a fact id or a source id, e.g. `caj cite idsa-2024`")
-    found = source_rows(conn, key) if len(key) <= ID_MAX else []
+    if len(key) > ID_MAX:
+        raise NotFound("fact or source id", ref)
+    found = source_rows(conn, key)
     if found:
         return [{"source": found[0], "locator": None, "stance": None, "fact": None}]
     rows = conn.execute(

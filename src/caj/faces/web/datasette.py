@@ -10,10 +10,12 @@ from __future__ import annotations
 import functools
 import html
 import json
+import socket
+import sys
 from pathlib import Path
 
 from caj.core import display, vocab
-from caj.core.errors import UsageError
+from caj.core.errors import ServeError, UsageError, shown
 
 INSTALL = 'pip install "caj[web]"'
 TITLE = "caj: Japan and Central Asia, fact by fact"
@@ -159,16 +161,26 @@ def inspect(db_path: str | Path) -> dict:
                         "tables": {name: {"count": n} for name, n in counts.items()}}}
 
 
+WILDCARDS = ("0.0.0.0", "::")  # every interface: reachable from other machines
+EXPOSED = "caj: listening on every interface: the server is reachable from other machines"
+
+
 def serve(db_path: str | Path, host: str, port: int, open_browser: bool = False) -> None:
+    """Listen on `host`:`port` (bound before anything is said, so a port in use is one line),
+    then serve until Ctrl-C."""
+    require()
+    listener = bind(host, port)
     ds = app(db_path)
     import uvicorn
 
-    url = f"http://{host}:{port}/"
+    url = address(host, port)
     if open_browser:
         import threading
         import webbrowser
 
         threading.Timer(1.0, webbrowser.open, (url,)).start()
+    if host.strip() in WILDCARDS:
+        print(EXPOSED, file=sys.stderr, flush=True)
     print(f"caj: serving {db_path} at {url} (Ctrl-C stops)", flush=True)
     import gc
 
@@ -176,7 +188,41 @@ def serve(db_path: str | Path, host: str, port: int, open_browser: bool = False)
     # out of the collector's full passes, which otherwise stall every request now and then
     gc.collect()
     gc.freeze()
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+    config = uvicorn.Config(ds.app(), log_level="warning")
+    uvicorn.Server(config).run(sockets=[listener])
+
+
+def address(host: str, port: int) -> str:
+    """The URL of `host`:`port`, an IPv6 address in brackets."""
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on exactly the address named: an empty host is refused (the system
+    would take it for every interface), a wildcard is bound only when named."""
+    if not host.strip():
+        raise UsageError("--host is empty; give an address such as 127.0.0.1 "
+                         "(0.0.0.0 listens on every interface)")
+    try:
+        family, kind, proto, _, where = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise ServeError(f"cannot listen on {shown(host)}: {_reason(exc)}") from None
+    except (UnicodeError, ValueError):  # Python's own check of a name, before any lookup
+        raise ServeError(f"cannot listen on {shown(host)}: not a host name") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a restart
+        sock.bind(where)                                           # need not wait out TIME_WAIT
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise ServeError(f"cannot listen on {address(host, port)}: {_reason(exc)}") from None
+    return sock
+
+
+def _reason(exc: Exception) -> str:
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return text[:1].lower() + text[1:]
 
 
 def dump(db_path: str | Path) -> str:

@@ -15,7 +15,7 @@ from datasette.utils.asgi import Response
 from datasette.version import __version__
 from markupsafe import Markup, escape
 
-from caj.core.errors import CajError, NotFound
+from caj.core.errors import CajError, NotFound, UsageError
 from caj.faces.web import pages, reader
 from caj.reading import queries
 
@@ -70,9 +70,21 @@ def _cached(view):
 
 
 async def _ask(datasette, fn):
-    """Run fn(conn) on Datasette's read pool: caj's own read-only connection per worker."""
+    """Run fn(conn) on Datasette's read pool: caj's own read-only connection per worker. A
+    database that fails while read is a DatabaseError, answered with caj's page (status 500)."""
     db = datasette.get_database()
-    return await db.execute_fn(lambda conn: fn(_reader(conn)))
+    return await db.execute_fn(lambda conn: _answered(fn, _reader(conn)))
+
+
+def _answered(fn, conn):
+    import sqlite3
+
+    from caj.reading.db import damaged
+
+    try:
+        return fn(conn)
+    except sqlite3.Error as exc:
+        raise damaged(exc, queries.database_file(conn)) from None
 
 
 def _reader(conn):
@@ -183,7 +195,7 @@ def _picture_view(name: str):
             try:
                 svg = await _ask(datasette, lambda conn: _draw(name, conn, args))
             except CajError as exc:
-                return Response.text(f"caj: {exc.message}\n", status=400)
+                return Response.text(f"caj: {exc.message}\n", status=_status(exc))
             _PICTURES[key] = svg
             while len(_PICTURES) > CACHE_SIZE:
                 _PICTURES.popitem(last=False)
@@ -200,8 +212,15 @@ def _draw(name: str, conn, args: dict) -> bytes:
 # --- bad input: the command's own message, never a 500 ------------------------------------------
 
 
+def _status(exc: CajError) -> int:
+    """404 for an unknown id, 400 for other bad input, 500 for a database that cannot answer."""
+    if isinstance(exc, NotFound) and exc.what == "id":
+        return 404
+    return 400 if isinstance(exc, UsageError) else 500
+
+
 async def _error(datasette, request, exc: CajError, ext: str, page, args: dict) -> Response:
-    status = 404 if isinstance(exc, NotFound) and exc.what in ("id",) else 400
+    status = _status(exc)
     if ext == ".json":
         return Response.json({"ok": False, "error": exc.message, "status": status}, status=status)
     if ext:
@@ -209,7 +228,7 @@ async def _error(datasette, request, exc: CajError, ext: str, page, args: dict) 
     near = [{"id": s, "href": reader.href("facts", s)} for s in getattr(exc, "suggestions", [])] \
         if status == 404 else []
     ctx = {"status": status, "message": exc.message, "near": near, "args": args,
-           "heading": "Not found" if status == 404 else "Not understood",
+           "heading": {404: "Not found", 400: "Not understood"}.get(status, "Cannot answer"),
            "page": page.name if page else None, "form": reader.FORMS.get(page.name, []) if page else [],
            "checkboxes": reader.CHECKBOXES.get(page.name, []) if page else [], "twins": None}
     return await _render(datasette, request, "error.html", ctx, status=status)
