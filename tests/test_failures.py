@@ -97,7 +97,7 @@ def test_a_folder_given_as_the_database_is_said_so(tmp_path):
 
 # --- a full disk during a build ---------------------------------------------------------------
 
-SMALL_DISK = """mount -t tmpfs -o size=1000k tmpfs "$1" || exit 77
+SMALL_DISK = """mount -t tmpfs -o size="$4"k tmpfs "$1" || exit 77
 cp "$2" "$1/caj.db"
 "$3" build --out "$1/caj.db"
 echo "exit $?"
@@ -107,14 +107,14 @@ ls -A "$1"
 
 
 def test_a_full_disk_during_a_build_keeps_the_old_database(tmp_path, db_path):
-    """A file system of the test's own, 1000 KiB, mounted in a private namespace (it vanishes with
-    the process): the old database fills most of it, so the new one cannot be written."""
+    """A file system of the test's own, the old database's size and a little more, mounted in a
+    private namespace (it vanishes with the process): the new one cannot be written beside it."""
     if not shutil.which("unshare") or not caj_exe()[0].endswith("caj"):
         pytest.skip("needs unshare(1) and the caj console script")
     small = tmp_path / "small"
     small.mkdir()
     proc = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", SMALL_DISK, "sh",
-                           "small", str(db_path), caj_exe()[0]],
+                           "small", str(db_path), caj_exe()[0], str(db_path.stat().st_size // 1024 + 200)],
                           capture_output=True, text=True, timeout=120, env=env(), cwd=tmp_path)
     if proc.returncode == 77 or "unshare:" in proc.stderr:
         return _full_disk_simulated(tmp_path, db_path)
