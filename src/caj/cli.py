@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from caj import __version__
-from caj.core import vocab
+from caj.core import display, vocab
 from caj.core.errors import UsageError, shown
 from caj.faces.terminal import render, views
 from caj.reading import queries
@@ -260,7 +260,7 @@ def search(
     rows, total, how = queries.search(conn, text, limit=limit, marked=shape == "table")
     if how and rows:
         _say(f"caj: no word matches {shown(text)}; showing names spelled like it")
-    _out(rows, shape, views.SEARCH, f"nothing matches {shown(text)}; try fewer words or a prefix like rail*")
+    _out(rows, shape, views.SEARCH, display.no_hits(shown(text)))
     if total > len(rows):
         _say(f"caj: showing {len(rows)} of {total}; --limit {total} shows them all")
 

@@ -45,16 +45,17 @@ PAGES = {p.name: p for p in (
 )}
 
 
-def arguments(page: Page, args: dict[str, str]) -> dict:
-    """URL parameters -> the query function's arguments; an empty value is no filter, an unknown
-    parameter a usage error (a typo is never silently ignored)."""
+def arguments(page: Page, args: dict[str, str], strict: bool = True) -> dict:
+    """URL parameters -> the query function's arguments; an empty value is no filter. An unknown
+    parameter is a usage error when `strict` (a script's typo is never silently ignored); a page
+    for readers passes strict=False and ignores it (a shared link carries fbclid, utm_*...)."""
     unknown = sorted(set(args) - set(page.params))
-    if unknown:
+    if unknown and strict:
         known = ", ".join(page.params) or "none"
         raise UsageError(f"unknown parameter {unknown[0]!r} for /{page.name}; parameters: {known}")
     out = {}
     for param, value in args.items():
-        if value.strip() == "":
+        if param not in page.params or value.strip() == "":
             continue
         if param == "with_undated":
             if value.strip().casefold() not in FLAGS:
@@ -65,8 +66,8 @@ def arguments(page: Page, args: dict[str, str]) -> dict:
     return out
 
 
-def records(conn, page: Page, args: dict[str, str]) -> list[dict]:
-    return list(page.ask(conn, **arguments(page, args)))
+def records(conn, page: Page, args: dict[str, str], strict: bool = True) -> list[dict]:
+    return list(page.ask(conn, **arguments(page, args, strict)))
 
 
 def fields(page: Page, args: dict[str, str]) -> tuple[str, ...]:
