@@ -12,7 +12,7 @@ import html
 import json
 from pathlib import Path
 
-from caj.core import display, vocab
+from caj.core import display, licence, vocab
 from caj.core.errors import UsageError
 
 INSTALL = 'pip install "caj[web]"'
@@ -23,7 +23,7 @@ DESCRIPTION = (
     "the paragraph. The reader pages (timeline, ODA, projects, search) answer as the commands do; "
     "these data pages are for SQL."
 )
-LICENSE, LICENSE_URL = "MIT", "https://opensource.org/licenses/MIT"
+LICENSE, LICENSE_URL = licence.DATA_SHORT, licence.DATA["path"]  # the data's: the pages serve data
 
 SETTINGS = {
     "sql_time_limit_ms": 1000,   # a runaway query is stopped, the server keeps serving

@@ -17,6 +17,7 @@ from datasette.utils.asgi import Response
 from datasette.version import __version__
 from markupsafe import Markup, escape
 
+from caj.core import licence
 from caj.core.errors import CajError, NotFound
 from caj.faces import cite
 from caj.faces.web import pages, reader
@@ -31,6 +32,7 @@ TEMPLATES, CSS = HERE / "templates", HERE / "templates" / "caj" / "caj.css"
 PICTURES = ("timeline", "oda")
 CACHE_SIZE = 256
 RECORDS = ("facts", "entities", "sources")
+LICENCES = {"data": licence.DATA, "data_short": licence.DATA_SHORT, "code": licence.CODE}
 
 
 @hookimpl
@@ -61,7 +63,7 @@ def extra_css_urls():
 def extra_template_vars(datasette):
     """The data version, for every page's footer (Datasette's own pages too)."""
     async def inner():
-        return {"caj_version": await _version(datasette), "caj_menu": MENU}
+        return {"caj_version": await _version(datasette), "caj_licence": LICENCES}
 
     return inner
 
