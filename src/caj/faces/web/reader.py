@@ -100,9 +100,9 @@ def legend_for(marks: list[str]) -> list[tuple[str, str]]:
 
 
 def known(page: pages.Page, args: dict[str, str]) -> dict[str, str]:
-    """The parameters a page understands, empty ones left out: its canonical query."""
+    """The parameters a page understands, cleaned, empty ones left out: its canonical query."""
     names = set(page.params) | set(PAGE_ONLY.get(page.name, ()))
-    return {k: v for k, v in args.items() if k in names and v.strip()}
+    return {k: clean(v) for k, v in args.items() if k in names and clean(v)}
 
 
 def query(path: str, args: dict[str, str]) -> str:
@@ -274,7 +274,7 @@ def _search(conn, rows: list[dict], args: dict) -> dict:
         return query("/search", {**args, "page": str(n)} if n > 1 else {k: v for k, v in args.items()
                                                                        if k != "page"})
     return {"hits": hits, "total": total, "how": how if hits else None, "first": start + 1,
-            "last": start + len(hits), "none": total == 0 and display.no_hits(clean(args.get("q", ""))),
+            "last": start + len(hits), "nothing": total == 0 and display.no_hits(clean(args.get("q", ""))),
             "previous": at(number - 1) if number > 1 else None,
             "next": at(number + 1) if start + per < total else None, "items_marked": hits}
 
