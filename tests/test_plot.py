@@ -182,3 +182,20 @@ def test_plot_problems_are_one_line(tmp_path, args, code, message, monkeypatch):
     assert message in result.err and result.err.count("\n") == 1
     assert not (tmp_path / "x.svg").exists()
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("query", [{"year": 2016}, {}, {"country": "uzbekistan"}])
+def test_the_oda_key_covers_no_bar_and_no_label(conn, query):
+    """The key stands in a band of its own: over the axes it hid the tallest bar's figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig, _ = _figure(conn, "oda", **query)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    keys = [legend.get_window_extent(renderer) for legend in fig.legends + [fig.axes[0].get_legend()] if legend]
+    assert keys
+    ax = fig.axes[0]
+    drawn = [p.get_window_extent(renderer) for p in ax.patches] + [t.get_window_extent(renderer) for t in ax.texts]
+    assert drawn and not [b for b in drawn for k in keys if _overlap(b, k)]
+    assert all(t.get_window_extent(renderer).y1 <= ax.get_window_extent(renderer).y1 for t in ax.texts)

@@ -287,7 +287,18 @@ def test_bad_input_is_a_400_with_the_commands_message(server, command, params):
     assert status == 400 and body["error"] == message
     status, content_type, page = fetch(server, f"/{command}", **params)
     assert status == 400 and content_type.startswith("text/html")
-    assert message in html.unescape(page) and "<form" in page
+    assert form_words(message) in html.unescape(page) and "<form" in page
+    said = html.unescape(page.split('role="alert">')[1].split("</p>")[0])
+    assert not any(f"--{name}" in said for name in ("from", "to", "year", "limit"))
+
+
+def form_words(message: str) -> str:
+    """The command's message as a form says it: '--from 2010' is 'From 2010' on the page."""
+    from caj.faces.web import reader
+
+    for name, label in sorted(reader.FIELD_NAMES.items(), key=lambda p: -len(p[0])):
+        message = message.replace(f"--{name} ", f"{label} ").replace(f"--{name}", label)
+    return message
 
 
 def test_did_you_mean_on_the_page(server):
@@ -477,3 +488,264 @@ def test_a_bad_url_costs_no_more_than_a_good_page(server):
     assert fetch(server, "/no/such/page")[0] == 404 and fetch(server, "/caj/no_table.json")[0] == 404
     bad, good = median_ms("/no/such/page"), median_ms("/caj/facts.json?_size=1")
     assert bad < max(3 * good, 60), (bad, good)
+
+
+# --- the second pass: shared links, the way on, every URL a page, citations, words ------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def head(base: str, path: str) -> tuple[int, str]:
+    """(status, Location) of one GET, redirects not followed."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(base + path, timeout=60) as r:
+            return r.status, r.headers.get("location", "")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("location", "")
+
+
+def canonical(page: str) -> str:
+    return page.split('<link rel="canonical" href="')[1].split('"')[0]
+
+
+SHARED = ["/timeline?fbclid=IwAR0x", "/conflicts?utm_medium=email&utm_source=x", "/sources?ref=x",
+          "/oda?year=2016&gclid=1", "/projects?country=uz&mc_cid=2", "/search?q=railway&ref=tw",
+          "/facts/silk-road-action-plan?fbclid=1", "/entities/uzbekistan?utm_campaign=a", "/?ref=x"]
+
+
+@pytest.mark.parametrize("path", SHARED)
+def test_a_shared_link_opens_and_names_its_canonical_address(server, path):
+    page = page_of(server, path)
+    clean_path = canonical(page).removeprefix(server)
+    assert not any(p in clean_path for p in ("fbclid", "utm_", "gclid", "mc_cid", "ref="))
+    assert page_of(server, clean_path).count("<h1>") == 1
+
+
+@pytest.mark.parametrize("path", ["/timeline.json?fbclid=x", "/oda.csv?utm_source=a", "/sources.json?ref=x"])
+def test_the_twins_stay_strict(server, path):
+    status, _type, body = fetch(server, path)
+    assert status == 400 and "unknown parameter" in body
+
+
+@pytest.mark.parametrize("path,to", [("/timeline?country=&from=&to=&topic=&kind=", "/timeline"),
+                                     ("/timeline?country=uz&from=", "/timeline?country=uz"),
+                                     ("/search?q=", "/search"), ("/oda?year=2016&currency=", "/oda?year=2016")])
+def test_a_form_sent_with_empty_fields_leads_to_its_address_without_them(server, path, to):
+    status, location = head(server, path)
+    assert status in (301, 302) and location.removeprefix(server) == to
+
+
+def test_every_reader_page_has_a_canonical_link(server):
+    for path in [*READER, "/facts", "/entities", "/sources/idsa-2024"]:
+        assert canonical(page_of(server, path)).startswith(server + path.split("?")[0])
+
+
+def test_sources_say_what_was_checked_in_the_order_they_say(server, conn):
+    from caj.reading import queries
+
+    rows = queries.sources(conn)
+    groups = [0 if r["document"] else 2 if r["kind"] == "dataset" else 1 for r in rows]
+    assert groups == sorted(groups) and groups[0] == 0 and groups[-1] == 2
+    assert [json.loads(invoke("sources", "--format", "json").out)[i]["id"] for i in range(3)] == \
+        [r["id"] for r in rows[:3]]
+    page = page_of(server, "/sources")
+    heads = [page.index(f"<h2>{h}</h2>") for h in ("The documents", "The public record", "Datasets")]
+    assert heads == sorted(heads)
+    order = [page.index(f'<li id="{r["id"]}">') for r in rows]
+    assert order == sorted(order) and "not checked against a copy" in page
+    assert "not checked against a copy" in page_of(server, "/facts/silk-road-action-plan")
+
+
+def test_every_search_hit_is_reachable_page_by_page(server):
+    everything = json.loads(twin(server, "search", {"q": "japan", "limit": "10000"}, "json"))
+    seen, path, pages_seen = [], "/search?q=japan", 0
+    while path:
+        page = html.unescape(page_of(server, path))
+        seen += [h.split('"')[0] for h in page.split('<a class="fact" href="')[1:]]
+        pages_seen += 1
+        path = page.split('<a rel="next" href="')[1].split('"')[0] if 'rel="next"' in page else None
+    assert pages_seen > 1 and 'rel="prev"' in page
+    assert seen == [f'/{"facts" if r["record"] == "fact" else "entities"}/{r["id"]}' for r in everything]
+
+
+def test_a_search_that_finds_nothing_says_so_with_the_hint(server):
+    page = html.unescape(page_of(server, "/search?q=zzqqxxw"))
+    assert "Nothing matches" in page and "rail*" in page and "0 matches" not in page
+    assert "close spelling" not in page
+
+
+def test_the_timeline_says_what_it_leaves_out_and_the_counts_agree(server):
+    dated = json.loads(twin(server, "timeline", {}, "json"))
+    every = json.loads(twin(server, "timeline", {"with_undated": "1"}, "json"))
+    page = page_of(server, "/timeline")
+    left = len(every) - len(dated)
+    assert f"{len(dated)} facts, in date order" in page
+    assert f'<a href="/timeline?with_undated=1">{left} statements the documents do not date</a>' in page
+    home = page_of(server, "/")
+    assert f'<a href="/timeline"><strong>{len(dated)}</strong> dated facts</a>' in home
+    assert f"<strong>{left}</strong> undated statements" in home
+
+
+@pytest.mark.parametrize("path", ["/no-such-page", "/facts/x/y", "/caj/no_table", "/timelines"])
+def test_every_address_is_a_caj_page(server, path):
+    status, content_type, page = fetch(server, path)
+    assert status == 404 and content_type.startswith("text/html")
+    assert '<html lang="en">' in page and "/-/caj.css" in page and 'class="caj-menu"' in page
+    assert "Database not found" not in page
+
+
+def test_a_404_offers_the_nearest_pages(server):
+    assert 'href="/timeline"' in fetch(server, "/timelines")[2].split("Perhaps")[1]
+    assert 'href="/facts/silk-road-action-plan"' in fetch(server, "/fact/silk-road-action-plan")[2]
+
+
+@pytest.mark.parametrize("path,to", [("/timeline/", "/timeline"), ("/Timeline", "/timeline"),
+                                     ("/SOURCES", "/sources"), ("/facts/", "/facts"),
+                                     ("/facts/SILK-ROAD-ACTION-PLAN", "/facts/silk-road-action-plan"),
+                                     ("/facts/uzbekistan", "/entities/uzbekistan"),
+                                     ("/entities/silk-road-action-plan", "/facts/silk-road-action-plan"),
+                                     ("/facts/idsa-2024", "/sources/idsa-2024"),
+                                     ("/sources/IDSA-2024", "/sources/idsa-2024")])
+def test_a_near_miss_leads_to_the_right_page(server, path, to):
+    status, location = head(server, path)
+    assert status in (301, 302) and location.removeprefix(server) == to
+
+
+def test_facts_and_entities_are_indexes(server, conn):
+    from caj.reading import queries
+
+    ids = [r[0] for r in conn.execute("SELECT id FROM facts")]
+    for by in ("", "?by=country", "?by=name"):
+        page = page_of(server, "/facts" + by)
+        assert all(f'href="/facts/{i}"' in page for i in ids), by
+    assert "<h2>Uzbekistan</h2>" in page_of(server, "/facts?by=country")
+    names = [e["id"] for e in queries.entities(conn)]
+    for by in ("", "?by=country", "?by=name"):
+        page = page_of(server, "/entities" + by)
+        assert all(f'href="/entities/{i}"' in page for i in names), by
+    assert "<h2>company</h2>" in page_of(server, "/entities")
+
+
+def test_ids_sources_partners_topics_and_counts_are_links(server):
+    timeline = page_of(server, "/timeline?country=uz")
+    assert 'href="/sources#idsa-2024"' in timeline and 'id="idsa-2024"' in page_of(server, "/sources")
+    assert "jbic-<wbr>2023-<wbr>03-<wbr>24" in timeline  # an id wraps at its hyphens only
+    projects = page_of(server, "/projects?country=uz")
+    assert 'href="/entities/jbic"' in projects
+    fact = page_of(server, "/facts/silk-road-action-plan")
+    assert 'href="/timeline?topic=' in fact and 'href="/sources#idsa-2024"' in fact
+    home = page_of(server, "/")
+    for url in ("/timeline", "/sources", "/oda", "/projects", "/entities"):
+        assert f'<a href="{url}"><strong>' in home
+
+
+@pytest.mark.parametrize("kind,ref", [("facts", "silk-road-action-plan"), ("facts", "enersok-jbic-loan-2023"),
+                                      ("sources", "idsa-2024"), ("sources", "wb-wdi-fx")])
+def test_a_citation_to_copy_and_download(server, kind, ref):
+    import datetime
+
+    page = html.unescape(page_of(server, f"/{kind}/{ref}"))
+    block = page.split('<section class="citation"')[1].split("</section>")[0]
+    for line in invoke("cite", ref).out.replace('\\"', '"').splitlines():
+        assert line in block
+    assert f"{server}/{kind}/{ref}" in block and datetime.date.today().strftime("%Y") in block
+    assert "data version" in block and "accessed" in block
+    assert "caj cite" not in page  # the terminal's command is not the web's way
+    for ext, style in ((".bib", "bibtex"), (".csl.json", "csl-json")):
+        status, content_type, body = fetch(server, f"/{kind}/{ref}{ext}")
+        assert status == 200 and body == invoke("cite", ref, "--style", style).out
+        assert f'href="/{kind}/{ref}{ext}"' in page
+
+
+def test_every_footer_shows_the_data_version_and_licences(server, conn):
+    from caj.reading import queries
+
+    short = queries.build_info(conn)["content_hash"][:12]
+    for path in ("/", "/timeline", "/facts/silk-road-action-plan", "/caj", "/caj/facts", "/no-such-page"):
+        footer = fetch(server, path)[2].split('<footer class="ft">')[1]
+        assert short in footer and "CC BY 4.0" in footer and "MIT" in footer, path
+
+
+def test_headings_name_what_was_resolved(server):
+    assert "<h1>Timeline: Uzbekistan</h1>" in page_of(server, "/timeline?country=UZ")
+    page = html.unescape(page_of(server, "/timeline?country=kz&topic=energy&kind=project"))
+    assert "<h1>Timeline: Kazakhstan, topic Energy" in page and "country kz" not in page
+    assert "<h1>Projects: Uzbekistan</h1>" in page_of(server, "/projects?country=uzbekistan")
+
+
+def test_errors_name_the_forms_fields(server):
+    status, _type, page = fetch(server, "/timeline", **{"from": "2020", "to": "2000"})
+    assert status == 400 and "From 2020 is after To 2000" in page and "--from" not in page
+    status, _type, page = fetch(server, "/oda", year="2016", **{"from": "2000"})
+    assert status == 400 and "Year cannot be combined with From or To" in page
+
+
+def test_what_is_echoed_is_cleaned(server):
+    page = page_of(server, "/search?q=" + urllib.parse.quote("rail\u200bway\u202e"))
+    assert "\u200b" not in page and "\u202e" not in page and "“railway”" in page
+
+
+def test_no_escaped_quote_is_ever_shown(server, conn):
+    for (ref,) in conn.execute("SELECT DISTINCT fact_id FROM citations WHERE locator LIKE '%\\\"%' "
+                               "OR quote LIKE '%\\\"%' OR note LIKE '%\\\"%'"):
+        assert '\\"' not in html.unescape(page_of(server, f"/facts/{ref}")), ref
+    assert '\\"' not in html.unescape(page_of(server, "/facts/silk-road-action-plan"))
+
+
+def test_marks_are_explained_where_they_stand_and_only_those_there(server):
+    oda = page_of(server, "/oda?year=2016")
+    legend = oda.split('<dl class="legend"')[1].split("</dl>")[0]
+    assert "<dt>†</dt>" in legend and "<dt>+</dt>" not in legend
+    assert oda.index('<dl class="legend"') < oda.index("<table")
+    assert '<abbr title="the figure carries a caveat: see the notes"><span aria-hidden="true">†</span>' in oda
+    timeline = page_of(server, "/timeline?country=uz")
+    assert '<abbr title="refined by the record"><span aria-hidden="true">~</span>' in timeline
+    assert '<dl class="legend"' not in page_of(server, "/sources")
+
+
+def test_the_oda_picture_is_described_in_its_currency(server):
+    page = html.unescape(page_of(server, "/oda?year=2016"))
+    alt = page.split('alt="')[1].split('"')[0]
+    caption = page.split("<figcaption>")[1].split("</figcaption>")[0]
+    assert "US$ million" in alt and "Uzbekistan 2016: 29.5" in alt and "¥" not in alt
+    assert alt not in caption and "table above" in caption and "below" not in caption
+    assert page.index("<table") < page.index("<figure")
+
+
+def test_projects_of_a_country_are_the_commands(server):
+    page = page_of(server, "/projects?country=uzbekistan")
+    rows = json.loads(twin(server, "projects", {"country": "uzbekistan"}, "json"))
+    assert page.count("<h2>") == 1 and "<h2>Uzbekistan</h2>" in page and "<h2>Turkmenistan</h2>" not in page
+    order = [page.index(f'href="/facts/{r["id"]}"') for r in rows]
+    assert order == sorted(order)
+
+
+def test_entity_pages_show_the_timelines_marks(server):
+    timeline = page_of(server, "/timeline?country=uz&with_undated=1")
+    entity = page_of(server, "/entities/uzbekistan")
+    assert timeline.count("<abbr title=") == entity.count("<abbr title=") > 0
+
+
+def test_licences(conn, tmp_path):
+    from conftest import REPO
+
+    assert "MIT License" in (REPO / "LICENSE").read_text()
+    assert "CC BY 4.0" in (REPO / "data" / "LICENSE").read_text()
+    assert web.LICENSE == "CC BY 4.0" and "by/4.0" in web.LICENSE_URL
+    result = invoke("export", "datapackage", str(tmp_path / "pkg"))
+    assert result.code == 0
+    package = json.loads((tmp_path / "pkg" / "datapackage.json").read_text())
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+
+
+def test_the_timeline_pictures_lanes_are_a_page_parameter(server):
+    page = page_of(server, "/timeline?country=uz&by=kind")
+    assert 'src="/timeline.svg?country=uz&amp;by=kind"' in page and "one lane per kind of fact" in page
+    assert 'href="/timeline.json?country=uz"' in page  # the twins take the command's parameters
+    by_kind, by_country = fetch(server, "/timeline.svg?by=kind")[2], fetch(server, "/timeline.svg")[2]
+    assert by_kind != by_country and fetch(server, "/timeline.svg?by=colour")[0] == 400
+    assert 'name="by"' in page

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from caj import __version__
-from caj.core import vocab
+from caj.core import display, vocab
 from caj.core.errors import UsageError, shown
 from caj.faces import formats, pictures
 from caj.faces.terminal import render, views
@@ -251,7 +251,7 @@ def search(q, given: dict, fmt=None, db=None) -> None:
     text = given["text"]
     if hits.how and hits:
         _say(f"caj: no word matches {shown(text)}; showing names spelled like it")
-    _out(hits, shape, views.SEARCH, f"nothing matches {shown(text)}; try fewer words or a prefix like rail*",
+    _out(hits, shape, views.SEARCH, display.no_hits(shown(text)),
          lang)
     if hits.total > len(hits):
         _say(f"caj: showing {len(hits)} of {hits.total}; --limit {hits.total} shows them all")

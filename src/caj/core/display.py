@@ -185,6 +185,11 @@ def fact_values(f: dict) -> list[tuple[str, str]]:
 
 # --- sources and lanes ------------------------------------------------------------------------
 
+def no_hits(asked: str) -> str:
+    """What a search that finds nothing says, and what to try instead (the command and the page)."""
+    return f"nothing matches {asked}; try fewer words or a prefix like rail*"
+
+
 UNCHECKED = "not checked against a copy"
 
 

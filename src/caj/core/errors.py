@@ -15,9 +15,28 @@ class CajError(Exception):
 
 
 class UsageError(CajError):
-    """Bad input: an unknown name, a malformed value, a path that cannot be a target (exit 2)."""
+    """Bad input: an unknown name, a malformed value, a path that cannot be a target (exit 2).
+
+    A message may name the options it is about as {from}, listed in `options`: the command line
+    calls them --from, a web form by its field's label, each face through `phrased`. What the user
+    typed goes into such a message through `literal`, so its braces stay as typed."""
 
     exit_code = 2
+
+    def __init__(self, message: str, options: tuple[str, ...] = ()) -> None:
+        self.template, self.options = str(message), tuple(options)
+        super().__init__(self.phrased({o: f"--{o}" for o in self.options}))
+
+    def phrased(self, names: dict[str, str]) -> str:
+        """The message with each option it names called as `names` says (by default --option)."""
+        if not self.options:
+            return self.template
+        return self.template.format_map({o: names.get(o, f"--{o}") for o in self.options})
+
+
+def literal(value: object) -> str:
+    """A typed value, stripped, made safe to stand in a message that names options."""
+    return str(value).strip().replace("{", "{{").replace("}", "}}")
 
 
 class NotFound(UsageError):

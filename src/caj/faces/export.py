@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from caj.core import display, vocab
+from caj.core import display, licence, vocab
 from caj.core.safefile import export_folder, open_output, write_text
 from caj.faces import cite
 from caj.reading import queries
@@ -174,7 +174,7 @@ def _package(conn, resources: list[dict]) -> dict:
         "version": meta.get("data_version", ""),
         "created": meta.get("build_time", ""),
         "keywords": ["Japan", "Central Asia", "ODA", "foreign relations", "EDTF"],
-        "licenses": [{"name": "MIT", "path": "https://opensource.org/licenses/MIT", "title": "MIT License"}],
+        "licenses": [dict(licence.DATA)],
         "sources": sources,
         "resources": resources,
     }

@@ -281,7 +281,10 @@ def _oda_figure(conn, rows: list[dict], currency: str, selection: str):
     years = sorted({b["year"] for b in bars})
     caption = _oda_caption(conn, rows, bars, missing, currency)
     bottom_in = 0.12 + 0.135 * (caption.count("\n") + 1) + 0.5
-    height = bottom_in + 3.4 + 0.75
+    # the key has a band of its own between the title and the axes: inside them it would cover
+    # the tallest bar's label
+    top_in = 1.0
+    height = bottom_in + 3.4 + top_in
     fig = Figure(figsize=(10, height))
     ax = fig.add_axes((0.09, bottom_in / height, 0.88, 3.4 / height))
     colours = ["#1b6ca8", "#d35400", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f6000"]
@@ -295,7 +298,8 @@ def _oda_figure(conn, rows: list[dict], currency: str, selection: str):
     handles = [Patch(color=colours[k % len(colours)], label=str(y)) for k, y in enumerate(years)]
     if any(b["caveats"] for b in bars):
         handles.append(Patch(facecolor="white", edgecolor="0.3", hatch="////", label="† caveated"))
-    ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper right")
+    fig.legend(handles=handles, fontsize=8, frameon=False, loc="center left", ncol=len(handles),
+               bbox_to_anchor=(0.09, 1 - 0.65 / height), borderaxespad=0, handlelength=1.6)
     title = f"Japan's ODA by recipient, in {SYMBOL.get(currency, currency)}"
     fig.text(0.09, 1 - 0.3 / height, title + (f" · {selection}" if selection else ""), fontsize=12,
              weight="bold", va="center")
@@ -315,7 +319,7 @@ def _draw_bars(ax, bars, recipients, years, colours) -> None:
             mark = "†" if b["caveats"] else ""
             ax.text(x, b["value"], f"{_num(b['value'])}{mark}\n{b['year']}", ha="center", va="bottom",
                     fontsize=7)
-    ax.margins(y=0.15)
+    ax.margins(y=0.2)  # room above the tallest bar for its two-line label
 
 
 def _num(value: float) -> str:

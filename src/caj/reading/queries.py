@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from caj.core import display, vocab
 from caj.core.dates import bound
 from caj.core.dates import year as parse_year
-from caj.core.errors import NotFound, UsageError, shown
+from caj.core.errors import NotFound, UsageError, literal, shown
 from caj.core.names import fold
 from caj.reading.db import stored_json
 
@@ -46,13 +46,13 @@ def span(year=None, date_from=None, date_to=None) -> tuple[str | None, str | Non
     try:
         if year is not None:
             if date_from is not None or date_to is not None:
-                raise UsageError("--year cannot be combined with --from or --to")
+                raise UsageError("{year} cannot be combined with {from} or {to}", ("year", "from", "to"))
             return str(parse_year(year)), str(parse_year(year))
         lo, hi = bound(date_from, False), bound(date_to, True)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if lo and hi and lo > hi:
-        raise UsageError(f"--from {str(date_from).strip()} is after --to {str(date_to).strip()}")
+        raise UsageError(f"{{from}} {literal(date_from)} is after {{to}} {literal(date_to)}", ("from", "to"))
     return (None if date_from is None else str(date_from).strip(),
             None if date_to is None else str(date_to).strip())
 
@@ -445,9 +445,10 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 20, marked: bool = 
     try:
         limit = int(limit)
     except (TypeError, ValueError):
-        raise UsageError(f"--limit {shown(limit)} is not a number; give 1 to 10000") from None
+        raise UsageError(f"{{limit}} {literal(shown(limit))} is not a number; give 1 to 10000",
+                         ("limit",)) from None
     if not 1 <= limit <= 10000:
-        raise UsageError(f"--limit {limit} is out of range; give 1 to 10000")
+        raise UsageError(f"{{limit}} {limit} is out of range; give 1 to 10000", ("limit",))
     if lang != "en":
         return _search_in(conn, str(text), limit, lang)
     rows, total, how = search_hits(conn, str(text), limit)
@@ -590,7 +591,7 @@ SOURCE_FIELDS = ("title", "description", "publisher", "author", "url", "reliabil
 def sources(conn) -> list[dict]:
     """`caj sources`: the documents first, then the public record, the datasets last."""
     sql = (f"SELECT id, kind, date, {', '.join(SOURCE_FIELDS)} FROM sources "
-           "ORDER BY kind = 'dataset', id")
+           "ORDER BY document DESC, kind = 'dataset', id")
     return [{"id": r["id"], "kind": r["kind"], "date": r["date"], "when": display.display_date(r["date"]),
              **{k: r[k] for k in SOURCE_FIELDS}, "document": bool(r["document"]), "sources": []}
             for r in conn.execute(sql)]

@@ -14,7 +14,7 @@ import socket
 import sys
 from pathlib import Path
 
-from caj.core import display, vocab
+from caj.core import display, licence, vocab
 from caj.core.errors import ServeError, UsageError, shown
 
 INSTALL = 'pip install "caj[web]"'
@@ -25,7 +25,7 @@ DESCRIPTION = (
     "the paragraph. The reader pages (timeline, ODA, projects, search) answer as the commands do; "
     "these data pages are for SQL."
 )
-LICENSE, LICENSE_URL = "MIT", "https://opensource.org/licenses/MIT"
+LICENSE, LICENSE_URL = licence.DATA_SHORT, licence.DATA["path"]  # the data's: the pages serve data
 
 SETTINGS = {
     "sql_time_limit_ms": 1000,   # a runaway query is stopped, the server keeps serving

@@ -45,17 +45,18 @@ def canonical(page: Page, args: dict[str, str]) -> dict[str, str]:
     return {page.params[k].name if k in page.params else k: v for k, v in args.items()}
 
 
-def arguments(page: Page, args: dict[str, str]) -> dict:
-    """URL parameters -> the query function's arguments; an empty value is no filter, an unknown
-    parameter a usage error (a typo is never silently ignored)."""
+def arguments(page: Page, args: dict[str, str], strict: bool = True) -> dict:
+    """URL parameters -> the query function's arguments; an empty value is no filter. An unknown
+    parameter is a usage error when `strict` (a script's typo is never silently ignored); a page
+    for readers passes strict=False and ignores it (a shared link carries fbclid, utm_*...)."""
     unknown = sorted(set(args) - set(page.params))
-    if unknown:
+    if unknown and strict:
         known = ", ".join(p.name for p in page.question.on("web")) or "none"
         raise UsageError(f"unknown parameter {unknown[0]!r} for /{page.name}; parameters: {known}")
     out = {}
     for name, value in args.items():
-        param = page.params[name]
-        if value.strip() == "" or not param.query:
+        param = page.params.get(name)
+        if param is None or value.strip() == "" or not param.query:
             continue
         if param.kind == "flag":
             if value.strip().casefold() not in FLAGS:
@@ -66,8 +67,8 @@ def arguments(page: Page, args: dict[str, str]) -> dict:
     return out
 
 
-def records(conn, page: Page, args: dict[str, str]) -> list[dict]:
-    return list(page.question.ask(conn, **arguments(page, args)))
+def records(conn, page: Page, args: dict[str, str], strict: bool = True) -> list[dict]:
+    return list(page.question.ask(conn, **arguments(page, args, strict)))
 
 
 def fields(page: Page, args: dict[str, str]) -> tuple[str, ...]:

@@ -4,6 +4,8 @@ pictures `--plot` draws, cached; and fact ids on the data pages linked to their 
 
 from __future__ import annotations
 
+import datetime
+import difflib
 import json
 import threading
 from collections import OrderedDict
@@ -15,25 +17,41 @@ from datasette.utils.asgi import Response
 from datasette.version import __version__
 from markupsafe import Markup, escape
 
+from caj.core import licence
 from caj.core.errors import CajError, NotFound, UsageError
+from caj.faces import cite
 from caj.faces.web import pages, reader
 from caj.reading import queries
 
 TYPES = {".json": "application/json; charset=utf-8", ".csv": "text/csv; charset=utf-8",
-         ".svg": "image/svg+xml"}
+         ".svg": "image/svg+xml", ".bib": "application/x-bibtex; charset=utf-8",
+         ".csl.json": "application/vnd.citationstyles.csl+json; charset=utf-8"}
+STYLES = {".bib": "bibtex", ".csl.json": "csl-json"}
 HERE = Path(__file__).parent
 TEMPLATES, CSS = HERE / "templates", HERE / "templates" / "caj" / "caj.css"
 PICTURES = ("timeline", "oda")
 CACHE_SIZE = 256
+RECORDS = ("facts", "entities", "sources")
+LICENCES = {"data": licence.DATA, "data_short": licence.DATA_SHORT, "code": licence.CODE}
 
 
 @hookimpl
 def startup(datasette):
-    """caj's templates first, then Datasette's (which they extend)."""
+    """caj's templates first (its own pages, and the few of Datasette's it mends), then Datasette's."""
     from jinja2 import ChoiceLoader, FileSystemLoader
 
-    datasette.jinja_env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), datasette.jinja_env.loader])
+    from caj.faces.web.mended import MendedLoader
+
+    datasette.jinja_env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)),
+                                               MendedLoader(datasette.jinja_env.loader)])
+    datasette.jinja_env.filters["ident"] = ident
     quiet_client_errors()
+
+
+def ident(value: str) -> Markup:
+    """An id that may wrap only after its hyphens, never inside a word."""
+    parts = [escape(p) for p in str(value).split("-")]
+    return Markup('<span class="ident">') + Markup("-<wbr>").join(parts) + Markup("</span>")
 
 
 @hookimpl
@@ -42,12 +60,35 @@ def extra_css_urls():
 
 
 @hookimpl
+def extra_template_vars(datasette):
+    """The data version, for every page's footer (Datasette's own pages too)."""
+    async def inner():
+        return {"caj_version": await _version(datasette), "caj_licence": LICENCES}
+
+    return inner
+
+
+_BUILDS: dict[int, dict] = {}
+
+
+async def _build(datasette) -> dict:
+    if id(datasette) not in _BUILDS:
+        _BUILDS[id(datasette)] = await _ask(datasette, queries.build_info)
+    return _BUILDS[id(datasette)]
+
+
+async def _version(datasette) -> dict:
+    return reader.data_version(await _build(datasette))
+
+
+@hookimpl
 def register_routes():
     routes = [(r"^/$", _cached(_home_view)), (r"^/-/caj\.css$", _css_view)]
     routes += [(rf"^/{name}\.svg$", _picture_view(name)) for name in PICTURES]
     routes += [(rf"^/{name}(?P<ext>\.json|\.csv)?$", _cached(_page_view(name))) for name in pages.PAGES]
-    return routes + [(r"^/facts/(?P<id>[^/]+?)(?P<ext>\.json)?$", _cached(_record_view("facts"))),
-                     (r"^/entities/(?P<id>[^/]+?)(?P<ext>\.json)?$", _cached(_record_view("entities")))]
+    routes += [(r"^/facts$", _cached(_index_view("facts"))), (r"^/entities$", _cached(_index_view("entities")))]
+    return routes + [(rf"^/{kind}/(?P<id>[^/]+?)(?P<ext>\.json|\.bib|\.csl\.json)?$", _cached(_record_view(kind)))
+                     for kind in RECORDS]
 
 
 _ANSWERS: OrderedDict[tuple, tuple] = OrderedDict()
@@ -57,7 +98,8 @@ def _cached(view):
     """Each answer (a page, a twin, an error) kept per URL: the database never changes while
     served, so the same URL always gets the same bytes. The oldest go first past CACHE_SIZE."""
     async def cached(request, datasette):
-        key = (id(datasette), request.path, request.query_string)
+        # a citation says the day it was read: a new day, a new answer
+        key = (id(datasette), request.path, request.query_string, datetime.date.today())
         if key not in _ANSWERS:
             r = await view(request, datasette)
             _ANSWERS[key] = (r.body, r.status, dict(r.headers), r.content_type)
@@ -96,11 +138,13 @@ def _reader(conn):
 
 async def _render(datasette, request, template: str, context: dict, status: int = 200) -> Response:
     """A template of caj's (extending Datasette's base.html), in English, with caj's menu."""
-    context = {"twins": None, "page": None, **context, "menu": MENU, "path": request.path,
+    canonical = context.get("canonical")
+    context = {"twins": None, "page": None, "legend": [], **context, "menu": MENU, "path": request.path,
                "SHOW_HINT": reader.SHOW_HINT, "metadata": datasette.metadata(),
-               "datasette_version": __version__}
+               "datasette_version": __version__,
+               "canonical": datasette.absolute_url(request, canonical) if canonical else None}
     body = await datasette.render_template(f"caj/{template}", context, request=request)
-    return Response.html(body.replace("<html>", '<html lang="en">', 1), status=status)
+    return Response.html(body, status=status)
 
 
 MENU = [("/", "Home"), ("/timeline", "Timeline"), ("/oda", "ODA"), ("/projects", "Projects"),
@@ -112,8 +156,11 @@ def _page_view(name: str):
 
     async def view(request, datasette):
         ext = request.url_vars.get("ext") or ""
-        args = pages.canonical(page, dict(request.args))
-        if name == "search" and not ext and not args.get("text", "").strip():
+        args = dict(request.args)
+        if not ext and any(not v.strip() for v in args.values()):
+            # a form sends its empty fields: the same page at its address without them
+            return Response.redirect(reader.query(request.path, {k: v for k, v in args.items() if v.strip()}))
+        if name == "search" and not ext and not args.get("q", "").strip():
             return await _render(datasette, request, "search.html", _blank(page, args))
         try:
             if ext:
@@ -131,23 +178,23 @@ def _page_view(name: str):
 
 def _blank(page: pages.Page, args: dict) -> dict:
     """The search page before a search: the form alone."""
-    return {"page": page.name, "heading": page.title, "args": args, "hits": None,
-            "form": reader.FORMS[page.name], "checkboxes": [], "twins": None}
+    return {"page": page.name, "heading": page.title, "args": {}, "hits": None,
+            "form": reader.FORMS[page.name], "checkboxes": [], "twins": None, "canonical": "/search"}
 
 
 async def _home_view(request, datasette):
     counts = await _ask(datasette, _counts)
-    return await _render(datasette, request, "home.html", reader.home(counts))
+    return await _render(datasette, request, "home.html", reader.home(*counts))
 
 
-_COUNTS: dict[str, dict] = {}
+_COUNTS: dict[str, tuple] = {}
 
 
-def _counts(conn) -> dict:
-    """Rows per table, counted once per database file (immutable while served)."""
+def _counts(conn) -> tuple:
+    """Rows per table and the dated facts, counted once per database file (immutable while served)."""
     key = queries.database_file(conn)
     if key not in _COUNTS:
-        _COUNTS[key] = queries.table_counts(conn)
+        _COUNTS[key] = (queries.table_counts(conn), len(list(queries.timeline(conn))))
     return _COUNTS[key]
 
 
@@ -156,29 +203,83 @@ async def _css_view(request, datasette):
                     headers={"Cache-Control": "max-age=3600"})
 
 
-def _record_view(kind: str):
+def _index_view(kind: str):
     async def view(request, datasette):
-        ext = request.url_vars.get("ext") or ""
-        ref = request.url_vars["id"]
-        try:
-            record = await _ask(datasette, lambda conn: _record(conn, ref, bool(ext)))
-        except CajError as exc:
-            return await _error(datasette, request, exc, ext, None, {})
-        if ext:
-            return Response(json.dumps(record, ensure_ascii=False, indent=2) + "\n", content_type=TYPES[ext])
-        template = "fact.html" if "summary" in record["record"] else "entity.html"
-        return await _render(datasette, request, template, {**record, "heading": record["record"]["title"]})
+        orders = reader.FACT_ORDERS if kind == "facts" else reader.ENTITY_ORDERS
+        by = request.args.get("by") or orders[0][0]
+        if by not in dict(orders):
+            return Response.redirect(f"/{kind}")
+        build = reader.fact_index if kind == "facts" else reader.entity_index
+        ctx = await _ask(datasette, lambda conn: build(conn, by))
+        return await _render(datasette, request, f"{kind}_index.html", {**ctx, "kind": kind})
 
     return view
 
 
-def _record(conn, ref: str, data: bool) -> dict:
-    record = queries.show(conn, ref)
-    if data:
-        return record
-    card = reader.fact_card(conn, record) if "summary" in record else reader.entity_card(record)
-    return {"record": record, **card, "twins": {"json": reader.href(
-        "facts" if "summary" in record else "entities", record["id"], ".json")}}
+def _record_view(kind: str):
+    async def view(request, datasette):
+        ext = request.url_vars.get("ext") or ""
+        ref = request.url_vars["id"]
+        if ext and ext != ".json" and kind == "entities" or ext == ".json" and kind == "sources":
+            return await _not_found(datasette, request)
+        try:
+            where, record = await _ask(datasette, lambda conn: _locate(conn, kind, ref, ext))
+        except CajError as exc:
+            return await _error(datasette, request, exc, ext, None, {})
+        if where != f"/{kind}/{ref}":
+            return Response.redirect(where + ext + (f"?{request.query_string}" if request.query_string else ""))
+        if ext == ".json":
+            return Response(json.dumps(record, ensure_ascii=False, indent=2) + "\n", content_type=TYPES[ext])
+        if ext:
+            text = await _ask(datasette, lambda conn: cite.render(queries.cite_items(conn, record["id"]),
+                                                                  STYLES[ext]))
+            return Response(text, content_type=TYPES[ext], headers={
+                "Content-Disposition": f'attachment; filename="{record["id"]}{ext}"'})
+        base = datasette.absolute_url(request, "/").rstrip("/")
+        build = await _build(datasette)
+        ctx = await _ask(datasette, lambda conn: _card(conn, kind, record, base, build))
+        return await _render(datasette, request, f"{kind[:-1] if kind != 'entities' else 'entity'}.html", ctx)
+
+    return view
+
+
+def _locate(conn, kind: str, ref: str, ext: str) -> tuple[str, dict]:
+    """(the record's own address, the record): a fact, entity or source by its id in any case;
+    an entity's id under /facts/ (or a fact's under /entities/) has its address elsewhere."""
+    if kind == "sources" or (ext in STYLES and _is_source(conn, ref)):
+        found = queries.source_rows(conn, ref.strip().casefold())
+        if found:
+            return reader.href("sources", found[0]["id"]), found[0]
+        if kind == "sources":
+            ids = [s["id"] for s in queries.source_rows(conn)]
+            raise NotFound("source id", ref, difflib.get_close_matches(ref.casefold(), ids, n=3, cutoff=0.5))
+    try:
+        record = queries.show(conn, ref)
+    except NotFound:
+        if _is_source(conn, ref):
+            return reader.href("sources", ref.strip().casefold()), {}
+        raise
+    own = "facts" if "summary" in record else "entities"
+    return reader.href(own, record["id"]), record
+
+
+def _is_source(conn, ref: str) -> bool:
+    return bool(queries.source_rows(conn, ref.strip().casefold()))
+
+
+def _card(conn, kind: str, record: dict, base: str, build: dict) -> dict:
+    path = reader.href(kind, record["id"])
+    today = datetime.date.today()
+    if kind == "sources":
+        card = reader.source_card(conn, record["id"])
+    elif kind == "facts":
+        card = {"record": record, **reader.fact_card(conn, record), "heading": record["title"],
+                "twins": {"json": path + ".json"}}
+    else:
+        card = {"record": record, **reader.entity_card(conn, record), "heading": record["title"],
+                "twins": {"json": path + ".json"}}
+    cited = reader.citation(conn, record["id"], path, base, build, today) if kind != "entities" else None
+    return {**card, "citation": cited, "canonical": path}
 
 
 # --- pictures, cached per query string: the database is immutable ------------------------------
@@ -225,13 +326,47 @@ async def _error(datasette, request, exc: CajError, ext: str, page, args: dict) 
         return Response.json({"ok": False, "error": exc.message, "status": status}, status=status)
     if ext:
         return Response.text(f"caj: {exc.message}\n", status=status)
-    near = [{"id": s, "href": reader.href("facts", s)} for s in getattr(exc, "suggestions", [])] \
-        if status == 404 else []
-    ctx = {"status": status, "message": exc.message, "near": near, "args": args,
+    near = [{"id": s, "href": reader.href("sources" if exc.what == "source id" else "facts", s)}
+            for s in getattr(exc, "suggestions", [])] if status == 404 else []
+    shown_args = reader.known(page, args) if page else {}
+    ctx = {"status": status, "message": reader.phrased(exc), "near": near, "args": shown_args,
            "heading": {404: "Not found", 400: "Not understood"}.get(status, "Cannot answer"),
            "page": page.name if page else None, "form": reader.FORMS.get(page.name, []) if page else [],
            "checkboxes": reader.CHECKBOXES.get(page.name, []) if page else [], "twins": None}
     return await _render(datasette, request, "error.html", ctx, status=status)
+
+
+# --- every other address: caj's own 404, or the page it was meant to be ----------------------------
+
+PLACES = [url for url, _label in MENU if url != "/"] + ["/facts", "/entities"]
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """A page that does not exist (under Datasette's routes too) is caj's 404 with the menu and
+    the nearest addresses; an address in the wrong case is sent where it belongs. Data (.json)
+    keeps Datasette's own error."""
+    if getattr(exception, "status", None) != 404 or request.path.endswith(".json"):
+        return None
+
+    async def inner():
+        lower = request.path.lower().rstrip("/") or "/"
+        if lower != request.path and (lower in PLACES or lower.startswith(tuple(f"/{k}/" for k in RECORDS))):
+            return Response.redirect(reader.query(lower, dict(request.args)))
+        return await _not_found(datasette, request)
+
+    return inner
+
+
+async def _not_found(datasette, request) -> Response:
+    first = "/" + request.path.strip("/").split("/")[0].lower()
+    near = difflib.get_close_matches(first, PLACES, n=3, cutoff=0.6)
+    rest = request.path.strip("/").partition("/")[2]
+    if near and near[0].lstrip("/") in RECORDS and rest and "/" not in rest:
+        near = [f"{near[0]}/{quote(rest.lower(), safe='')}", *near]  # an id under a misspelt folder
+    ctx = {"status": 404, "message": f"There is no page at {reader.clean(request.path)}.", "near": [],
+           "places": near, "heading": "Not found", "args": {}, "form": [], "checkboxes": []}
+    return await _render(datasette, request, "error.html", ctx, status=404)
 
 
 # --- fact ids on the data pages link to their fact page --------------------------------------
