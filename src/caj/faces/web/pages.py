@@ -24,7 +24,7 @@ class Page:
     def __init__(self, question: questions.Question) -> None:
         self.name, self.title, self.question = question.name, question.title, question
         self.picture = question.picture is not None
-        self.params = {p.name: p for p in (*question.on("web"), *(question.picture or ()))}
+        self.params = {p.name: p for p in question.on("web")}  # the picture's lanes: reader.PAGE_ONLY
         for p in question.on("web"):
             self.params.update({alias: p for alias in p.aliases})
 
