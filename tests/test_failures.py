@@ -128,7 +128,8 @@ def test_a_full_disk_during_a_build_keeps_the_old_database(tmp_path, db_path):
 def _full_disk_simulated(tmp_path, db_path):
     """Where no file system can be mounted: SQLite told the disk holds 50 pages."""
     code = ("import sqlite_utils, sys; real = sqlite_utils.Database.__init__\n"
-            "def small(self, *a, **k):\n    real(self, *a, **k); self.conn.execute('PRAGMA max_page_count=50')\n"
+            "def small(self, *a, **k):\n"
+            "    real(self, *a, **k); self.conn.execute('PRAGMA max_page_count=50')\n"
             "sqlite_utils.Database.__init__ = small\n"
             "from caj.cli import main; sys.argv = ['caj', 'build', '--out', sys.argv[1]]; main()")
     out = tmp_path / "caj.db"
@@ -206,6 +207,7 @@ def test_a_damaged_database_on_the_web_is_caj_page_with_500(tmp_path, db_path):
 def test_a_damaged_database_and_a_bad_year_over_mcp_are_tool_errors(tmp_path, db_path):
     pytest.importorskip("mcp")
     import anyio
+
     from test_mcp import session
 
     bad = damaged_copy(db_path, tmp_path, DAMAGE["a title not UTF-8"])
@@ -219,7 +221,8 @@ def test_a_damaged_database_and_a_bad_year_over_mcp_are_tool_errors(tmp_path, db
 
     broken, year, after = anyio.run(ask)
     assert broken.is_error and broken.content[0].text.startswith(f"database {bad} is damaged (")
-    assert year.is_error and year.content[0].text == "'0999' is not a year caj knows; give one from 1000 to 2999"
+    assert year.is_error
+    assert year.content[0].text == "'0999' is not a year caj knows; give one from 1000 to 2999"
     assert not after.is_error
 
 

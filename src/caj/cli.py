@@ -121,7 +121,7 @@ def _no_plot_options(plot, fmt, by=None) -> None:
 def _plot(kind: str, conn, rows: list[dict], path: Path, **options) -> None:
     """Draw rows with matplotlib, imported only now; one line on stderr says where it went."""
     if path.suffix.lower() not in (".svg", ".png", ".pdf"):
-        raise UsageError(f"--plot {path}: give a file ending in .svg, .png or .pdf")
+        raise UsageError(f"--plot {shown(str(path))}: give a file ending in .svg, .png or .pdf")
     if not rows:  # an empty result is not a failure; it is said, and no file is written
         _say(f"caj: no rows match; nothing drawn, {path} not written")
         return
@@ -376,7 +376,7 @@ def build(
     target = out or Path(os.environ.get("CAJ_DB") or "caj.db")
     with Progress("building", quiet) as progress:
         summary = building.build_db(data, target, progress=progress)
-    if not quiet:
+    if not quiet and str(target) != "-":  # as for an export: stdout carries the database alone
         _say(summary)
 
 
