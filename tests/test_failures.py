@@ -245,3 +245,65 @@ def test_a_bad_date_in_the_data_is_a_problem_line(tmp_path, date):
     assert result.returncode == 1 and "internal error" not in result.stderr, result.stderr
     assert result.stdout == f"data/facts/avim.yaml:{line_no}: {fact}: date: '{date}' is not an EDTF date\n"
     assert result.stderr == f"caj: 1 problem(s) in {data}\n"
+
+
+# --- smaller things a reader meets ---------------------------------------------------------------
+
+
+def test_a_passage_two_quotes_share_is_listed_once(tmp_path):
+    """caj-summit-astana-2024-cancelled quotes one IDSA paragraph twice: one place to look."""
+    import csv
+    import io
+    import json
+
+    fact = "caj-summit-astana-2024-cancelled"
+    record = json.loads(run("show", fact, "--format", "json").stdout)
+    assert len([c for c in record["citations"] if c["source"] == "idsa-2024"]) == 2  # both quotes kept
+    rows = json.loads(run("timeline", "--with-undated", "--format", "json").stdout)
+    for row in rows:
+        places = [(s["source"], s["locator"], s["stance"]) for s in row["sources"]]
+        assert len(places) == len(set(places)), row["id"]
+    for row in csv.DictReader(io.StringIO(run("timeline", "--with-undated", "--format", "csv").stdout)):
+        cells = row["sources"].split("; ")
+        assert len(cells) == len(set(cells)), row["id"]
+    events = json.loads(run("export", "timelinejs").stdout)["events"]
+    text = next(e["text"]["text"] for e in events if e["unique_id"] == fact)
+    assert text.count("opening section, para. 1") == 1
+
+
+def test_no_locator_carries_a_backslash():
+    import json
+
+    for row in json.loads(run("timeline", "--with-undated", "--format", "json").stdout):
+        for s in row["sources"]:
+            assert "\\" not in s["locator"], (row["id"], s)
+
+
+def test_the_note_of_no_total_is_a_sentence():
+    result = subprocess.run([*caj_exe(), "oda", "--format", "table"], capture_output=True, text=True,
+                            timeout=60, env=env(CAJ_DB=os.environ["CAJ_DB"], COLUMNS="100"))
+    assert "No total: the rows differ in currency and measure and year." in result.stdout
+
+
+def test_a_chart_fits_the_terminal_and_shows_money_as_the_table_does():
+    result = subprocess.run([*caj_exe(), "oda", "--chart", "--format", "table"], capture_output=True,
+                            text=True, timeout=60, env=env(CAJ_DB=os.environ["CAJ_DB"], COLUMNS="80"))
+    assert result.returncode == 0
+    wide = [x for x in result.stdout.splitlines() if len(x) > 80]
+    assert not wide, wide
+    assert "US$7.50 million" in result.stdout and "US$7.5 million" not in result.stdout
+
+
+def test_a_chart_into_a_pipe_is_said():
+    result = run("oda", "--chart")
+    assert result.returncode == 0 and result.stdout.startswith("id,kind,")
+    assert result.stderr == ("caj: --chart draws on a terminal and stdout is not one, so the rows follow "
+                             "as CSV; --format table draws the bars anyway\n")
+
+
+def test_no_stray_file_at_the_top_of_the_repository():
+    top = Path(__file__).resolve().parents[1]
+    tracked = subprocess.run(["git", "ls-files"], cwd=top, capture_output=True, text=True).stdout.splitlines()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    assert [t for t in tracked if "/" not in t and not t.isprintable() or t.startswith('"')] == []

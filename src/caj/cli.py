@@ -204,6 +204,9 @@ def oda(
         return _plot("oda", conn, rows, plot, currency=rows[0]["converted_currency"] if rows else one,
                      selection=selection)
     names = _names(conn, "table" if chart else shape)
+    if chart and shape != "table":  # piped with no --format: said, never silently dropped
+        _say("caj: --chart draws on a terminal and stdout is not one, so the rows follow as CSV; "
+             "--format table draws the bars anyway")
     if chart and rows and shape == "table":
         return render.draw_bars(views.oda_bars(rows, names), views.caveat_notes(rows, names), sys.stdout)
     shown_in = rows[0]["converted_currency"] if rows and currency else None
