@@ -307,3 +307,22 @@ def test_no_stray_file_at_the_top_of_the_repository():
     if not tracked:
         pytest.skip("not a git checkout")
     assert [t for t in tracked if "/" not in t and not t.isprintable() or t.startswith('"')] == []
+
+
+def test_the_readme_and_the_architecture_agree_on_the_exit_codes():
+    from caj.core import errors
+
+    top = Path(__file__).resolve().parents[1]
+    architecture = (top / "docs" / "architecture.md").read_text(encoding="utf-8")
+    readme = " ".join((top / "README.md").read_text(encoding="utf-8").split())
+    classes = re.search(r"Any `CajError` raised on the way \((.*?)\) becomes", architecture, re.S).group(1)
+    for group in classes.split(";"):
+        code = int(re.search(r"exit (\d+)", group).group(1))
+        for name in re.findall(r"`(\w+)`", group):
+            assert getattr(errors, name).exit_code == code, name
+    said = " ".join(architecture.split())
+    for words in ("0 success", "2 bad usage", "1 runtime failure", "130 interrupted"):
+        assert words in readme, words
+    for words in ("0 success", "2 bad usage", "1 a runtime failure", "130 interrupted"):
+        assert words in said, words
+    assert "a path that cannot be written)" not in readme  # it is exit 1, not 2
