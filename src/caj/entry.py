@@ -113,6 +113,11 @@ def _failure(exc: BaseException) -> int:
         return _fail(f"cannot write the output: {os.strerror(exc.errno).lower()}", 1)
     if os.environ.get("CAJ_DEBUG"):
         raise exc
+    from caj.reading.db import diagnose
+
+    found = diagnose()  # a database other than the build makes is the cause, when it is one
+    if found is not None:
+        return _fail(found.message, found.exit_code)
     return _fail(f"internal error: {type(exc).__name__}: {shown(exc)}", 1)
 
 

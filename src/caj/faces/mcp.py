@@ -27,7 +27,7 @@ from caj.core import vocab
 from caj.core.errors import CajError, shown
 from caj.faces import cite as citing
 from caj.reading import queries
-from caj.reading.db import damaged
+from caj.reading.db import damaged, diagnose
 
 CITED = ("Every record carries its sources: a list of {source, locator, stance}, the source id "
          "(see the `sources` tool) and where in it (section, page, paragraph); cite them in your answer.")
@@ -213,6 +213,8 @@ def _reading() -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise damaged(exc) from None
+    except (KeyError, TypeError, ValueError) as exc:  # unforeseen: the database, if it is the cause
+        raise diagnose() or exc from None
 
 
 # --- text, for clients that show text --------------------------------------------------------
