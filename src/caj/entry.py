@@ -11,30 +11,16 @@ import re
 import signal
 import sys
 
-from caj.core.errors import CajError, UsageError, WriteError, shown
-
-INTERRUPTED = 130
-
-
-def guard_start() -> None:
-    """Until `run` begins, Ctrl-C (while Typer and Rich import: the slow part of a start) ends the
-    process at once with one line, never a traceback from inside an import."""
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when ignored (`&`)
-        signal.signal(signal.SIGINT, _interrupted_early)
-
-
-def _interrupted_early(signum, frame) -> None:
-    with contextlib.suppress(OSError):
-        os.write(2, b"caj: interrupted\n")
-    os._exit(INTERRUPTED)  # nothing written yet, nothing to clean up
+from caj.core.errors import INTERRUPTED, CajError, UsageError, WriteError, shown
 
 
 def run(app, overview) -> int:
     """Run `app` on sys.argv; return the exit code. Never a traceback, unless CAJ_DEBUG is set."""
     _steady_stderr()
     _steady_stdout()
-    if signal.getsignal(signal.SIGINT) is _interrupted_early:  # from now on, KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # safefile removes its files
+    if getattr(signal.getsignal(signal.SIGINT), "start_guard", False):  # caj.__main__'s: from now
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # on KeyboardInterrupt, so
+        # that safefile removes its temporary files and the line below is said
     try:
         _check_arguments(sys.argv[1:])
         if len(sys.argv) == 1:
