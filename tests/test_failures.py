@@ -128,7 +128,8 @@ def test_a_full_disk_during_a_build_keeps_the_old_database(tmp_path, db_path):
 def _full_disk_simulated(tmp_path, db_path):
     """Where no file system can be mounted: SQLite told the disk holds 50 pages."""
     code = ("import sqlite_utils, sys; real = sqlite_utils.Database.__init__\n"
-            "def small(self, *a, **k):\n    real(self, *a, **k); self.conn.execute('PRAGMA max_page_count=50')\n"
+            "def small(self, *a, **k):\n"
+            "    real(self, *a, **k); self.conn.execute('PRAGMA max_page_count=50')\n"
             "sqlite_utils.Database.__init__ = small\n"
             "from caj.cli import main; sys.argv = ['caj', 'build', '--out', sys.argv[1]]; main()")
     out = tmp_path / "caj.db"
@@ -149,6 +150,8 @@ DAMAGE = {
     "a name not UTF-8": "UPDATE entities SET name = CAST(x'ff41' AS TEXT)",
     "sources not JSON": "UPDATE facts SET sources_json = 'garbage'",
     "caveats not JSON": "UPDATE oda SET caveats = 'x'",
+    "a source cited but gone": "DELETE FROM sources WHERE id = 'idsa-2024'",
+    "text for a number": "UPDATE oda SET amount = 'abc'",
 }
 READERS = [["timeline"], ["oda"], ["projects"], ["show", "jbic"], ["show", "oda-2016-uzbekistan"],
            ["search", "railway"], ["cite", "oda-2016-uzbekistan"], ["conflicts"], ["countries"],
@@ -206,6 +209,7 @@ def test_a_damaged_database_on_the_web_is_caj_page_with_500(tmp_path, db_path):
 def test_a_damaged_database_and_a_bad_year_over_mcp_are_tool_errors(tmp_path, db_path):
     pytest.importorskip("mcp")
     import anyio
+
     from test_mcp import session
 
     bad = damaged_copy(db_path, tmp_path, DAMAGE["a title not UTF-8"])
@@ -219,7 +223,8 @@ def test_a_damaged_database_and_a_bad_year_over_mcp_are_tool_errors(tmp_path, db
 
     broken, year, after = anyio.run(ask)
     assert broken.is_error and broken.content[0].text.startswith(f"database {bad} is damaged (")
-    assert year.is_error and year.content[0].text == "'0999' is not a year caj knows; give one from 1000 to 2999"
+    assert year.is_error
+    assert year.content[0].text == "'0999' is not a year caj knows; give one from 1000 to 2999"
     assert not after.is_error
 
 
@@ -242,3 +247,84 @@ def test_a_bad_date_in_the_data_is_a_problem_line(tmp_path, date):
     assert result.returncode == 1 and "internal error" not in result.stderr, result.stderr
     assert result.stdout == f"data/facts/avim.yaml:{line_no}: {fact}: date: '{date}' is not an EDTF date\n"
     assert result.stderr == f"caj: 1 problem(s) in {data}\n"
+
+
+# --- smaller things a reader meets ---------------------------------------------------------------
+
+
+def test_a_passage_two_quotes_share_is_listed_once(tmp_path):
+    """caj-summit-astana-2024-cancelled quotes one IDSA paragraph twice: one place to look."""
+    import csv
+    import io
+    import json
+
+    fact = "caj-summit-astana-2024-cancelled"
+    record = json.loads(run("show", fact, "--format", "json").stdout)
+    assert len([c for c in record["citations"] if c["source"] == "idsa-2024"]) == 2  # both quotes kept
+    rows = json.loads(run("timeline", "--with-undated", "--format", "json").stdout)
+    for row in rows:
+        places = [(s["source"], s["locator"], s["stance"]) for s in row["sources"]]
+        assert len(places) == len(set(places)), row["id"]
+    for row in csv.DictReader(io.StringIO(run("timeline", "--with-undated", "--format", "csv").stdout)):
+        cells = row["sources"].split("; ")
+        assert len(cells) == len(set(cells)), row["id"]
+    events = json.loads(run("export", "timelinejs").stdout)["events"]
+    text = next(e["text"]["text"] for e in events if e["unique_id"] == fact)
+    assert text.count("opening section, para. 1") == 1
+
+
+def test_no_locator_carries_a_backslash():
+    import json
+
+    for row in json.loads(run("timeline", "--with-undated", "--format", "json").stdout):
+        for s in row["sources"]:
+            assert "\\" not in s["locator"], (row["id"], s)
+
+
+def test_the_note_of_no_total_is_a_sentence():
+    result = subprocess.run([*caj_exe(), "oda", "--format", "table"], capture_output=True, text=True,
+                            timeout=60, env=env(CAJ_DB=os.environ["CAJ_DB"], COLUMNS="100"))
+    assert "No total: the rows differ in currency and measure and year." in result.stdout
+
+
+def test_a_chart_fits_the_terminal_and_shows_money_as_the_table_does():
+    result = subprocess.run([*caj_exe(), "oda", "--chart", "--format", "table"], capture_output=True,
+                            text=True, timeout=60, env=env(CAJ_DB=os.environ["CAJ_DB"], COLUMNS="80"))
+    assert result.returncode == 0
+    wide = [x for x in result.stdout.splitlines() if len(x) > 80]
+    assert not wide, wide
+    assert "US$7.50 million" in result.stdout and "US$7.5 million" not in result.stdout
+
+
+def test_a_chart_into_a_pipe_is_said():
+    result = run("oda", "--chart")
+    assert result.returncode == 0 and result.stdout.startswith("id,kind,")
+    assert result.stderr == ("caj: --chart draws on a terminal and stdout is not one, so the rows follow "
+                             "as CSV; --format table draws the bars anyway\n")
+
+
+def test_no_stray_file_at_the_top_of_the_repository():
+    top = Path(__file__).resolve().parents[1]
+    tracked = subprocess.run(["git", "ls-files"], cwd=top, capture_output=True, text=True).stdout.splitlines()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    assert [t for t in tracked if "/" not in t and not t.isprintable() or t.startswith('"')] == []
+
+
+def test_the_readme_and_the_architecture_agree_on_the_exit_codes():
+    from caj.core import errors
+
+    top = Path(__file__).resolve().parents[1]
+    architecture = (top / "docs" / "architecture.md").read_text(encoding="utf-8")
+    readme = " ".join((top / "README.md").read_text(encoding="utf-8").split())
+    classes = re.search(r"Any `CajError` raised on the way \((.*?)\) becomes", architecture, re.S).group(1)
+    for group in classes.split(";"):
+        code = int(re.search(r"exit (\d+)", group).group(1))
+        for name in re.findall(r"`(\w+)`", group):
+            assert getattr(errors, name).exit_code == code, name
+    said = " ".join(architecture.split())
+    for words in ("0 success", "2 bad usage", "1 runtime failure", "130 interrupted"):
+        assert words in readme, words
+    for words in ("0 success", "2 bad usage", "1 a runtime failure", "130 interrupted"):
+        assert words in said, words
+    assert "a path that cannot be written)" not in readme  # it is exit 1, not 2

@@ -217,6 +217,9 @@ def oda(q, given: dict, chart=False, fmt=None, db=None, plot=None) -> None:
         return _plot("oda", conn, rows, plot, currency=rows[0]["converted_currency"] if rows else one,
                      selection=pictures.selection(q, given))
     names = _names(conn, "table" if chart else shape, lang)
+    if chart and shape != "table":  # piped with no --format: said, never silently dropped
+        _say("caj: --chart draws on a terminal and stdout is not one, so the rows follow as CSV; "
+             "--format table draws the bars anyway")
     if chart and rows and shape == "table":
         return render.draw_bars(views.oda_bars(rows, names), views.caveat_notes(rows, names), sys.stdout)
     shown_in = rows[0]["converted_currency"] if rows and currency else None
@@ -321,7 +324,7 @@ def build(
     target = out or Path(os.environ.get("CAJ_DB") or "caj.db")
     with Progress("building", quiet) as progress:
         summary = building.build_db(data, target, progress=progress)
-    if not quiet:
+    if not quiet and str(target) != "-":  # as for an export: stdout carries the database alone
         _say(summary)
 
 

@@ -1,31 +1,26 @@
-"""The edge of the process: the streams, the arguments, and every failure turned into one line on
-stderr and an exit code, in one place. `cli.main` hands its app here."""
+"""The edge of the process: the streams, the arguments, Ctrl-C, and every failure turned into one
+line on stderr and an exit code, in one place. `cli.main` hands its app here."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import re
-import sqlite3
+import signal
 import sys
 
-# Typer 0.28 carries its own copy of Click: its usage errors are typer.TyperException (with an
-# exit code and a message), never a separately installed click's
-from typer import Abort, BadParameter
-from typer import TyperException as ClickException
-from typer._click.exceptions import MissingParameter
-
-from caj.core.errors import CajError, UsageError, shown
-
-INTERRUPTED = 130
+from caj.core.errors import INTERRUPTED, CajError, UsageError, WriteError, shown
 
 
 def run(app, overview) -> int:
     """Run `app` on sys.argv; return the exit code. Never a traceback, unless CAJ_DEBUG is set."""
     _steady_stderr()
-    if sys.stdout is None:  # started with stdout closed (`caj timeline >&-`)
-        return _fail("standard output is closed; nothing written", 1)
+    _steady_stdout()
+    if getattr(signal.getsignal(signal.SIGINT), "start_guard", False):  # caj.__main__'s: from now
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # on KeyboardInterrupt, so
+        # that safefile removes its temporary files and the line below is said
     try:
         _check_arguments(sys.argv[1:])
         if len(sys.argv) == 1:
@@ -39,9 +34,40 @@ def run(app, overview) -> int:
                 # Typer turns a broken pipe into exit 1 after swapping stdout for a wrapper that
                 # keeps the final flush quiet; the reader leaving early (`| head`) is no failure
                 return _quiet_pipe() if sys.stdout is not stdout else _exit_code(exc)
+        if code == INTERRUPTED:  # Typer's answer to a KeyboardInterrupt in the command
+            return _fail("interrupted", INTERRUPTED)
         return _flushed(code if isinstance(code, int) else 0)
     except BaseException as exc:  # noqa: BLE001: every failure ends as one line, here
         return _failure(exc)
+
+
+CLOSED = "standard output is closed; nothing written"
+
+
+class _ClosedStdout(io.TextIOBase):
+    """sys.stdout when the process started with it closed (`caj ... >&-`): a command that writes
+    only to files runs; the first write to stdout fails in one line, exit 1."""
+
+    buffer = property(lambda self: self)  # binary writes (`--out -`) fail the same way
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, _text) -> int:
+        raise WriteError(CLOSED)
+
+
+def _steady_stdout() -> None:
+    if sys.stdout is not None:
+        return
+    sys.stdout = _ClosedStdout()
+    # descriptor 1 is free: taken, read-only, so no file caj opens lands on it and a write to it
+    # by anything else fails rather than going into that file
+    with contextlib.suppress(OSError):
+        fd = os.open(os.devnull, os.O_RDONLY)
+        if fd != 1:
+            os.dup2(fd, 1)
+            os.close(fd)
 
 
 def _exit_code(exc: SystemExit) -> int:
@@ -54,12 +80,17 @@ def _failure(exc: BaseException) -> int:
         return _exit_code(exc)
     if isinstance(exc, BrokenPipeError):
         return _quiet_pipe()
+    import sqlite3  # loaded by now: every command reads or writes a database
+
     if isinstance(exc, sqlite3.Error):  # the query layer reads only caj's own tables: damage
         from caj.reading.db import damaged
 
         exc = damaged(exc)
     if isinstance(exc, CajError):
         return _fail(exc.message, exc.exit_code)
+    from typer import Abort
+    from typer import TyperException as ClickException
+
     if isinstance(exc, ClickException):
         return _fail(click_message(exc), exc.exit_code)
     if isinstance(exc, (KeyboardInterrupt, Abort)):
@@ -68,6 +99,11 @@ def _failure(exc: BaseException) -> int:
         return _fail(f"cannot write the output: {os.strerror(exc.errno).lower()}", 1)
     if os.environ.get("CAJ_DEBUG"):
         raise exc
+    from caj.reading.db import diagnose
+
+    found = diagnose()  # a database other than the build makes is the cause, when it is one
+    if found is not None:
+        return _fail(found.message, found.exit_code)
     return _fail(f"internal error: {type(exc).__name__}: {shown(exc)}", 1)
 
 
@@ -138,8 +174,13 @@ def _only_the_command_asked_for(app, argv: list[str]):
 MESSAGE_MAX = 200
 
 
-def click_message(exc: ClickException) -> str:
-    """Click's usage errors in caj's own style: the option named first, lower case, short."""
+def click_message(exc) -> str:
+    """Click's usage errors in caj's own style: the option named first, lower case, short. Typer
+    0.28 carries its own copy of Click: its usage errors are typer.TyperException (with an exit
+    code and a message), never a separately installed click's."""
+    from typer import BadParameter
+    from typer._click.exceptions import MissingParameter
+
     if isinstance(exc, MissingParameter) and exc.param is not None:
         where = f"; see `{exc.ctx.command_path} -h`" if exc.ctx is not None else ""
         return f"missing {exc.param.param_type_name} {_param_name(exc.param)}{where}"
@@ -161,7 +202,7 @@ def _param_name(param) -> str:
     return (param.human_readable_name or "").upper()
 
 
-def _slip_hint(exc: ClickException) -> str:
+def _slip_hint(exc) -> str:
     """`caj projects uzbekistan`: a value given without its option gets the option named."""
     m = re.search(r"unexpected extra argument(?:\(s\)|s)? \((.*)\)", exc.format_message())
     argv = sys.argv

@@ -60,6 +60,8 @@ def build_db(given: Path | None, out: Path, progress=None) -> str:
         raise CurationError(f"{len(ds.problems)} problem(s) in the data, nothing written:\n{shown}")
     try:
         build(ds, out, progress)
+    except BrokenPipeError:  # `caj build --out - | head`: the reader left, which is no failure
+        raise
     except (OSError, sqlite3.Error) as exc:  # not the database being read: the one being made
         raise CurationError(f"cannot build {out}: {getattr(exc, 'strerror', None) or exc}") from None
     return f"wrote {out}: {summarise(ds)}"

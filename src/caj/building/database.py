@@ -270,11 +270,15 @@ def _fact_row(ds: Dataset, fact: Fact, seq: int) -> dict:
         "corroborated": int(len(documents) > 1),
         "disputed": int(any(c.stance == "contradicts" for c in cites)),
         "refined": int(any(c.stance == "refines" for c in cites)),
-        "sources": vocab.join_list(f"{c.source}:{c.locator}" for c in cites),
-        "sources_json": json.dumps(
-            [{"source": c.source, "locator": c.locator, "stance": c.stance} for c in cites],
-            ensure_ascii=False),
+        "sources": vocab.join_list(dict.fromkeys(f"{c.source}:{c.locator}" for c in cites)),
+        "sources_json": json.dumps(_where_cited(cites), ensure_ascii=False),
     }
+
+
+def _where_cited(cites) -> list[dict]:
+    """Each (source, locator, stance) once: two quotes from one passage are one place to look."""
+    places = dict.fromkeys((c.source, c.locator, c.stance) for c in cites)
+    return [{"source": s, "locator": loc, "stance": stance} for s, loc, stance in places]
 
 
 def _countries(ds: Dataset, fact: Fact) -> list[str]:

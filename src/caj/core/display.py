@@ -150,7 +150,7 @@ def oda_total_note(rows: list[dict], total: float | None, why: str, converted: b
     """(the total's label, the total as money, the sentence saying what it adds up or why there is
     none), as the ODA table's footer and notes say them."""
     if total is None:
-        return "", "", (f"{why}." if len(rows) > 1 else "")
+        return "", "", (f"{why[:1].upper()}{why[1:]}." if len(rows) > 1 else "")  # a sentence
     r0 = rows[0]
     cur = r0.get("converted_currency") or r0["currency"]
     flag = f" {CAVEATED}" if any(r["caveats"] for r in rows) else ""

@@ -3,6 +3,8 @@ turns any of them into `caj: MESSAGE` on stderr and that exit code, in one place
 
 from __future__ import annotations
 
+INTERRUPTED = 130  # Ctrl-C's exit code, as shells give it (128 + SIGINT)
+
 
 class CajError(Exception):
     """A failure to tell the user in one line; `exit_code` says how the process ends."""

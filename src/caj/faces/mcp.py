@@ -28,7 +28,7 @@ from caj.core.errors import CajError, shown
 from caj.faces import cite as citing
 from caj.reading import lang as speech
 from caj.reading import queries, questions
-from caj.reading.db import damaged
+from caj.reading.db import damaged, diagnose
 
 CITED = questions.CITED
 
@@ -153,6 +153,8 @@ def _reading() -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise damaged(exc) from None
+    except (KeyError, TypeError, ValueError) as exc:  # unforeseen: the database, if it is the cause
+        raise diagnose() or exc from None
 
 
 # --- text, for clients that show text --------------------------------------------------------

@@ -34,14 +34,20 @@ def connect(db: str | os.PathLike | None = None) -> sqlite3.Connection:
         raise UsageError(f"--db {shown(path)} is a folder; give the database file (such as caj.db)")
     if not found:
         hint = "; build one with `caj build`" if path == SHIPPED else ""
-        raise DatabaseError(f"database not found: {path}{hint}")
+        raise DatabaseError(f"database not found: {_named(path)}{hint}")
     try:
         conn = _open(path)
         _check(conn, path)
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"cannot read {path}: {exc}") from None
+        raise DatabaseError(f"cannot read {_named(path)}: {exc}") from None
     _opened[:] = [path]
     return conn
+
+
+def _named(path) -> str:
+    """A path in an error line as it is, unless it holds what cannot be shown on one line."""
+    text = str(path)
+    return text if text.isprintable() else shown(text)
 
 
 def damaged(exc: Exception | str, path: str | os.PathLike | None = None) -> DatabaseError:
@@ -50,7 +56,37 @@ def damaged(exc: Exception | str, path: str | os.PathLike | None = None) -> Data
     `path` defaults to the database this process opened last."""
     where = path or (_opened[-1] if _opened else locate())
     reason = shown(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[1:-1]
-    return DatabaseError(f"database {where} is damaged ({reason}); rebuild it with `caj build`")
+    return DatabaseError(f"database {_named(where)} is damaged ({reason}); rebuild it with `caj build`")
+
+
+def diagnose(path: str | os.PathLike | None = None) -> DatabaseError | None:
+    """After a failure caj did not foresee: is the database other than the build makes it (a
+    citation of a source that is not there, text where a number belongs)? Then that is the
+    failure, said as damage. Run only after a failure, so no lookup pays for it."""
+    where = path or (_opened[-1] if _opened else None)
+    if where is None:
+        return None
+    try:
+        conn = _open(Path(where))
+        try:
+            problem = _inconsistency(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        problem = str(exc)
+    return damaged(problem, where) if problem else None
+
+
+def _inconsistency(conn: sqlite3.Connection) -> str | None:
+    broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+    if broken:
+        return f"a row of {broken[0]} refers to no row of {broken[2]}"
+    for table in vocab.TABLES:
+        for column in conn.execute(f"PRAGMA table_info([{table}])").fetchall():
+            if column["type"].upper() in ("INTEGER", "REAL") and conn.execute(
+                    f"SELECT 1 FROM [{table}] WHERE typeof([{column['name']}]) = 'text' LIMIT 1").fetchone():
+                return f"text in the number column {table}.{column['name']}"
+    return None
 
 
 def stored_json(text: str):
@@ -76,17 +112,17 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
     except sqlite3.OperationalError:
         row = None
     if row is None:
-        raise DatabaseError(f"not a caj database: {path}")
+        raise DatabaseError(f"not a caj database: {_named(path)}")
     objects = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
     missing = [t for t in (*vocab.TABLES, *vocab.VIEWS, *VIRTUAL) if t not in objects]
     if missing:
         raise damaged(f"no table {missing[0]}", path)
     if row[0] != vocab.schema_version():
-        raise DatabaseError(f"{path} was built for another version of caj (schema {row[0]}, this caj "
+        raise DatabaseError(f"{_named(path)} was built for another version of caj (schema {row[0]}, this caj "
                             f"reads {vocab.schema_version()}); rebuild it with `caj build --out {path}`")
     if path != SHIPPED:
         # a damaged page is found now, by every command alike, not by whichever query reads it;
         # the shipped database was checked when it was built
         problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         if problem != "ok":
-            raise DatabaseError(f"cannot read {path}: database disk image is malformed")
+            raise DatabaseError(f"cannot read {_named(path)}: database disk image is malformed")

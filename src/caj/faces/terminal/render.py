@@ -317,8 +317,12 @@ def draw_bars(bars: list[tuple[str, float, str, str]], notes: str, out: TextIO,
     for label, value, shown, _ in bars:
         bar = "█" * max(1 if value else 0, round(room * value / top))
         out.write(f"{label:<{label_w}}  {bar}{' ' * (room - len(bar))}  {shown:>{shown_w}}\n")
-    for line in notes.splitlines():
-        out.write(line + "\n")
+    import textwrap
+
+    for line in notes.splitlines():  # wrapped to the terminal, as the table's notes are
+        for part in textwrap.wrap(line, max(20, width), subsequent_indent="  ", break_long_words=False,
+                                  break_on_hyphens=False) or [""]:
+            out.write(part + "\n")
 
 
 def say(line: str, stream: TextIO) -> None:

@@ -212,10 +212,11 @@ def oda_bars(rows: list[dict], names: Names | None = None) -> list[tuple[str, fl
     """(label, value, shown value, group) per row, every row in its converted currency, so one
     scale serves them all; rows with no rate are left out and said to be."""
     bars = []
+    places = display.places(r.get("converted") for r in rows)  # as the table shows them
     for r in rows:
         if r.get("converted") is None:
             continue
-        shown = display.money(r["converted"], r["converted_currency"], r["scale"])
+        shown = display.money(r["converted"], r["converted_currency"], r["scale"], places=places)
         mark = " †" if r.get("caveats") else ""
         value = r["converted"] * SCALE_FACTOR[r["scale"]]
         who = (names or {}).get(r["recipient"], r["recipient"])

@@ -121,12 +121,14 @@ async def _ask(datasette, fn):
 def _answered(fn, conn):
     import sqlite3
 
-    from caj.reading.db import damaged
+    from caj.reading.db import damaged, diagnose
 
     try:
         return fn(conn)
     except sqlite3.Error as exc:
         raise damaged(exc, queries.database_file(conn)) from None
+    except (KeyError, TypeError, ValueError) as exc:  # unforeseen: the database, if it is the cause
+        raise diagnose(queries.database_file(conn)) or exc from None
 
 
 def _reader(conn):
