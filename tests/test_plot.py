@@ -193,9 +193,9 @@ def test_the_oda_key_covers_no_bar_and_no_label(conn, query):
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     renderer = canvas.get_renderer()
-    keys = [legend.get_window_extent(renderer) for legend in fig.legends + [fig.axes[0].get_legend()] if legend]
+    keys = [key.get_window_extent(renderer) for key in fig.legends + [fig.axes[0].get_legend()] if key]
     assert keys
     ax = fig.axes[0]
-    drawn = [p.get_window_extent(renderer) for p in ax.patches] + [t.get_window_extent(renderer) for t in ax.texts]
+    drawn = [a.get_window_extent(renderer) for a in [*ax.patches, *ax.texts]]
     assert drawn and not [b for b in drawn for k in keys if _overlap(b, k)]
     assert all(t.get_window_extent(renderer).y1 <= ax.get_window_extent(renderer).y1 for t in ax.texts)

@@ -531,7 +531,8 @@ def test_the_twins_stay_strict(server, path):
 
 @pytest.mark.parametrize("path,to", [("/timeline?country=&from=&to=&topic=&kind=", "/timeline"),
                                      ("/timeline?country=uz&from=", "/timeline?country=uz"),
-                                     ("/search?q=", "/search"), ("/oda?year=2016&currency=", "/oda?year=2016")])
+                                     ("/search?q=", "/search"),
+                                     ("/oda?year=2016&currency=", "/oda?year=2016")])
 def test_a_form_sent_with_empty_fields_leads_to_its_address_without_them(server, path, to):
     status, location = head(server, path)
     assert status in (301, 302) and location.removeprefix(server) == to

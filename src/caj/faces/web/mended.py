@@ -7,26 +7,32 @@ from __future__ import annotations
 
 from jinja2 import BaseLoader, TemplateNotFound
 
-SQL = ('<textarea id="sql-editor" name="sql"', '<textarea id="sql-editor" name="sql" aria-label="SQL query"')
+SQL = ('<textarea id="sql-editor" name="sql"',
+       '<textarea id="sql-editor" name="sql" aria-label="SQL query"')
 # template -> (text as Datasette ships it, text caj serves)
 MENDS: dict[str, list[tuple[str, str]]] = {
     # a heading under the page's h1 is an h2 (Datasette skips to h3)
     "database.html": [SQL, ("<h3>Custom SQL query</h3>", "<h2>Custom SQL query</h2>")],
-    "query.html": [SQL, ("<h3>Custom SQL query{%", "<h2>Custom SQL query{%"), ("{% endif %}</h3>", "{% endif %}</h2>")],
+    "query.html": [SQL, ("<h3>Custom SQL query{%", "<h2>Custom SQL query{%"),
+                   ("{% endif %}</h3>", "{% endif %}</h2>")],
     # CodeMirror hides the textarea behind one of its own, which needs its own name
-    "_codemirror_foot.html": [("lineWrapping: true,", 'lineWrapping: true,\n          screenReaderLabel: "SQL query",')],
+    "_codemirror_foot.html": [("lineWrapping: true,",
+                               'lineWrapping: true,\n          screenReaderLabel: "SQL query",')],
     "table.html": [
         ('<h3>{% if filtered_table_rows_count or filtered_table_rows_count == 0 %}',
          '<h2>{% if filtered_table_rows_count or filtered_table_rows_count == 0 %}'),
-        ("{{ human_description_en }}{% endif %}\n    </h3>", "{{ human_description_en }}{% endif %}\n    </h2>"),
+        ("{{ human_description_en }}{% endif %}\n    </h3>",
+         "{{ human_description_en }}{% endif %}\n    </h2>"),
         ('<select name="_filter_column_{{ loop.index }}">',
          '<select name="_filter_column_{{ loop.index }}" aria-label="Column to filter">'),
         ('<select name="_filter_op_{{ loop.index }}">',
          '<select name="_filter_op_{{ loop.index }}" aria-label="How to compare">'),
-        ('class="filter-value" value="{{ value }}">', 'class="filter-value" value="{{ value }}" aria-label="Value">'),
+        ('class="filter-value" value="{{ value }}">',
+         'class="filter-value" value="{{ value }}" aria-label="Value">'),
         ('<select name="_filter_column">', '<select name="_filter_column" aria-label="Column to filter">'),
         ('<select name="_filter_op">', '<select name="_filter_op" aria-label="How to compare">'),
-        ('name="_filter_value" class="filter-value">', 'name="_filter_value" class="filter-value" aria-label="Value">'),
+        ('name="_filter_value" class="filter-value">',
+         'name="_filter_value" class="filter-value" aria-label="Value">'),
         ('<select name="_sort" id="sort_by">', '<select name="_sort" id="sort_by" aria-label="Sort by">'),
     ],
 }

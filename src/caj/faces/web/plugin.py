@@ -86,9 +86,9 @@ def register_routes():
     routes = [(r"^/$", _cached(_home_view)), (r"^/-/caj\.css$", _css_view)]
     routes += [(rf"^/{name}\.svg$", _picture_view(name)) for name in PICTURES]
     routes += [(rf"^/{name}(?P<ext>\.json|\.csv)?$", _cached(_page_view(name))) for name in pages.PAGES]
-    routes += [(r"^/facts$", _cached(_index_view("facts"))), (r"^/entities$", _cached(_index_view("entities")))]
-    return routes + [(rf"^/{kind}/(?P<id>[^/]+?)(?P<ext>\.json|\.bib|\.csl\.json)?$", _cached(_record_view(kind)))
-                     for kind in RECORDS]
+    routes += [(rf"^/{kind}$", _cached(_index_view(kind))) for kind in ("facts", "entities")]
+    record = r"/(?P<id>[^/]+?)(?P<ext>\.json|\.bib|\.csl\.json)?$"
+    return routes + [(rf"^/{kind}{record}", _cached(_record_view(kind))) for kind in RECORDS]
 
 
 _ANSWERS: OrderedDict[tuple, tuple] = OrderedDict()
@@ -229,7 +229,7 @@ def _record_view(kind: str):
         except CajError as exc:
             return await _error(datasette, request, exc, ext, None, {})
         if where != f"/{kind}/{ref}":
-            return Response.redirect(where + ext + (f"?{request.query_string}" if request.query_string else ""))
+            return Response.redirect(reader.query(where + ext, dict(request.args)))
         if ext == ".json":
             return Response(json.dumps(record, ensure_ascii=False, indent=2) + "\n", content_type=TYPES[ext])
         if ext:

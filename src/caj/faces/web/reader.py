@@ -319,7 +319,8 @@ def _group(source: dict) -> str:
 
 def source_item(r: dict) -> dict:
     return {"id": r["id"], "label": display.source_label(r), "url": r["url"], "publisher": r["publisher"],
-            "kind": vocab.label("source_kind", r["kind"]), "when": r.get("when") or display.display_date(r["date"]),
+            "kind": vocab.label("source_kind", r["kind"]),
+            "when": r.get("when") or display.display_date(r["date"]),
             "n_facts": r.get("n_facts"), "author": r["author"], "checked": display.checked(r),
             "href": href("sources", r["id"]),
             "facts_href": query("/timeline", {"source": r["id"], "with_undated": "1"})}
@@ -466,8 +467,12 @@ def entity_card(conn, e: dict) -> dict:
             "part_of": e.get("country_name") if e.get("country") else None,
             "part_of_href": href("entities", e["country"]) if e.get("country") else None,
             "legend": legend_for([f["marks"] for f in facts]),
-            "facts_href": query("/timeline", {"country" if e["kind"] in ("country", "region") else "actor": e["id"],
-                                              "with_undated": "1"})}
+            "facts_href": query("/timeline", {_filter(e): e["id"], "with_undated": "1"})}
+
+
+def _filter(e: dict) -> str:
+    """The timeline's parameter that finds an entity's facts."""
+    return "country" if e["kind"] in ("country", "region") else "actor"
 
 
 def source_card(conn, ident: str) -> dict:
@@ -506,7 +511,8 @@ def fact_index(conn, by: str) -> dict:
     """Every fact, undated statements too, arranged by kind, by country or by title."""
     rows = list(queries.timeline(conn, with_undated=True))
     names = queries.country_names(conn)
-    items = sorted(((_fact_key(r, by, names), fact_item(r)) for r in rows), key=lambda p: (p[0], p[1]["title"]))
+    items = sorted(((_fact_key(r, by, names), fact_item(r)) for r in rows),
+                   key=lambda p: (p[0], p[1]["title"]))
     return {"heading": "Every fact", "by": by, "orders": FACT_ORDERS, "n": len(rows),
             "sections": _sections(items) if by != "name" else [("", [i for _k, i in items])],
             "legend": legend_for([i["marks"] for _k, i in items]), "canonical": query("/facts", _by(by))}
@@ -556,7 +562,8 @@ def home(counts: dict[str, int | None], dated: int) -> dict:
     undated = (counts.get("facts") or 0) - dated
     shown = [(dated, "dated facts", "/timeline"), (undated, "undated statements", "/timeline?with_undated=1"),
              (counts.get("citations") or 0, "citations", "/caj/citations"),
-             (counts.get("sources") or 0, "sources", "/sources"), (counts.get("oda") or 0, "ODA figures", "/oda"),
+             (counts.get("sources") or 0, "sources", "/sources"),
+             (counts.get("oda") or 0, "ODA figures", "/oda"),
              (counts.get("projects") or 0, "projects", "/projects"),
              (counts.get("entities") or 0, "countries, organisations and people", "/entities")]
     return {"heading": "Japan and Central Asia, fact by fact", "counts": shown, "forms": FORMS,
