@@ -61,7 +61,8 @@ def test_search_in_the_readers_language(lang, text):
 
 
 def test_quotes_stay_verbatim_in_the_language_of_their_source():
-    en, ja = records("show", "silk-road-action-plan"), records("--lang", "ja", "show", "silk-road-action-plan")
+    en = records("show", "silk-road-action-plan")
+    ja = records("--lang", "ja", "show", "silk-road-action-plan")
     assert [c["quote"] for c in ja["citations"]] == [c["quote"] for c in en["citations"]]
     assert ja["title"] != en["title"] and ja["lang"] == "ja"
 

@@ -89,7 +89,8 @@ SAME = [("timeline", {"country": "kz"}, ["--country", "kz"]),
         ("timeline", {"date_from": "2004", "date_to": "2010"}, ["--from", "2004", "--to", "2010"]),
         ("timeline", {"year": 2016, "with_undated": True}, ["--year", "2016", "--with-undated"]),
         ("oda", {"year": 2016}, ["--year", "2016"]),
-        ("oda", {"country": "uzbekistan", "currency": "USD"}, ["--country", "uzbekistan", "--currency", "USD"]),
+        ("oda", {"country": "uzbekistan", "currency": "USD"},
+         ["--country", "uzbekistan", "--currency", "USD"]),
         ("projects", {"country": "uzbekistan"}, ["--country", "uzbekistan"]),
         ("projects", {"partner": "JBIC"}, ["--partner", "JBIC"]),
         ("search", {"text": "railway"}, ["railway"]),
@@ -106,7 +107,8 @@ def test_the_library_returns_the_records_format_json_prints(name, kwargs, option
 
 
 def test_show_and_cite():
-    assert caj.show("oda-2016-uzbekistan") == json.loads(invoke("show", "oda-2016-uzbekistan", "--format", "json").out)
+    shown = invoke("show", "oda-2016-uzbekistan", "--format", "json").out
+    assert caj.show("oda-2016-uzbekistan") == json.loads(shown)
     assert caj.cite("idsa-2024", style="bibtex") == invoke("cite", "idsa-2024", "--style", "bibtex").out
 
 
@@ -114,7 +116,8 @@ def test_errors_carry_the_message_and_the_suggestion():
     with pytest.raises(caj.NotFound) as info:
         caj.projects(country="uzbekstan")
     assert isinstance(info.value, caj.CajError) and isinstance(info.value, caj.UsageError)
-    assert info.value.message == invoke("projects", "--country", "uzbekstan").err.removeprefix("caj: ").strip()
+    said = invoke("projects", "--country", "uzbekstan").err
+    assert info.value.message == said.removeprefix("caj: ").strip()
     assert info.value.suggestions == ["Uzbekistan"]
     with pytest.raises(caj.UsageError, match="is not a year"):
         caj.oda(year="20x6")
