@@ -133,3 +133,19 @@ def test_names_as_the_documents_print_them(dataset):
     for fid in ("eco-founded", "post-soviet-engagement-strategies"):
         fact = dataset.facts[fid]
         assert "Türkiye" not in fact.title + fact.summary, fid
+
+
+def test_since_then_has_its_own_heading_on_the_card_and_the_fact_page(conn):
+    from caj.faces.web import reader
+    from caj.reading import queries
+
+    card = invoke("show", "caj-summit-astana-2024-cancelled", "--format", "table").out
+    since = card[card.index("\nSince then\n"):]
+    assert "jiji-2025-12-19" in since and "newsaz-2025-12-20" in since
+    assert "jiji-2025-12-19" not in card[card.index("Made more precise by"):card.index("\nSince then\n")]
+    page = reader.fact_card(conn, queries.show(conn, "caj-summit-astana-2024-cancelled"))
+    groups = dict(page["groups"])
+    assert [c["source"] for c in groups["Since then"]] == ["jiji-2025-12-19", "newsaz-2025-12-20"]
+    record = json.loads(invoke("show", "caj-summit-astana-2024-cancelled", "--format", "json").out)
+    assert {"source": "jiji-2025-12-19", "locator": "report of 19 December 2025",
+            "stance": "follows"} in record["sources"]
