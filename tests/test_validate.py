@@ -183,8 +183,8 @@ def _cite(data_copy, fid, citation):
     text = path.read_text(encoding="utf-8")
     head, sep, tail = text.partition(f"- id: {fid}\n")
     at = tail.index("    - source: ", tail.index("  citations:\n"))
-    item = "\n".join(("    - " if i == 0 else "      ") + line for i, line in
-                     enumerate(yaml.safe_dump(citation, allow_unicode=True, sort_keys=False).splitlines()))
+    lines = yaml.safe_dump(citation, allow_unicode=True, sort_keys=False).splitlines()
+    item = "\n".join(("    - " if i == 0 else "      ") + line for i, line in enumerate(lines))
     path.write_text(head + sep + tail[:at] + item + "\n" + tail[at:], encoding="utf-8")
 
 
@@ -218,7 +218,8 @@ def test_a_checked_follows_citation_is_no_refinement_or_conflict(data_copy):
     out = data_copy.parent / "follows.db"
     build(ds, out)
     conn = db.connect(out)
-    row = conn.execute("SELECT refined, disputed FROM facts WHERE id = 'kazakhstan-uranium-partnership'").fetchone()
+    row = conn.execute("SELECT refined, disputed FROM facts WHERE id = ?",
+                       ("kazakhstan-uranium-partnership",)).fetchone()
     assert tuple(row) == (0, 0)
     assert "kazakhstan-uranium-partnership" not in {r["id"] for r in queries.conflicts(conn)}
 

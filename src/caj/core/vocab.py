@@ -292,7 +292,8 @@ TABLES: dict[str, Table] = {
     "fact_countries": T("Link table: each country or region a fact concerns.", "fact_id entity_id",
                         ("entity_id", "fact_id"), {"fact_id": "facts.id", "entity_id": "entities.id"}),
     "citations": T("Every citation: which source states, supports, contradicts or refines a fact, or "
-                   "follows it (what happened next), and where in the source.", "fact_id n source_id locator stance value? quote? date? note?",
+                   "follows it (what happened next), and where in the source.",
+                   "fact_id n source_id locator stance value? quote? date? note?",
                    ("fact_id", "n"), {"fact_id": "facts.id", "source_id": "sources.id"}),
     "oda": T("Japan's ODA figures as the sources state them: one row per figure.",
              "fact_id donor recipient year year_basis amount currency scale factor measure flow_type? "
