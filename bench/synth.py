@@ -80,7 +80,7 @@ def fact(n: int, rng: random.Random, countries: list[str], actors: list[str], to
         "status": rng.choice(STATUSES), "topics": rng.sample(topics, 2),
         "entities": [{"entity": "japan", "role": "donor"}, {"entity": country, "role": "recipient"},
                      {"entity": rng.choice(actors), "role": "participant"}],
-        "citations": [{"source": rng.choice(["idsa-2024", "avim-2017"]),
+        "citations": [{"source": rng.choice(DOCUMENTS),
                        "locator": f"p. {rng.randint(1, 3)}, para. {rng.randint(1, 9)}"}],
     }
     year = int(date[:4])
@@ -101,12 +101,20 @@ def fact(n: int, rng: random.Random, countries: list[str], actors: list[str], to
     return rec
 
 
+DOCUMENTS = ["idsa-2024", "avim-2017"]
+
+
 def generate(n: int, out: Path, data: Path, seed: int) -> None:
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
     (out / "facts").mkdir(parents=True)
-    shutil.copy(data / "sources.yaml", out)
+    # only the sources its facts cite (the two documents) and the rate table's: a source no fact
+    # cites is an error
+    sources = yaml.safe_load((data / "sources.yaml").read_text(encoding="utf-8"))
+    kept = [s for s in sources if s["id"] in DOCUMENTS or s["kind"] == "dataset"]
+    (out / "sources.yaml").write_text(yaml.safe_dump(kept, allow_unicode=True, sort_keys=False),
+                                      encoding="utf-8")
     shutil.copy(data / "topics.yaml", out)
     shutil.copy(data / "fx_jpy_per_usd.csv", out)
     shutil.copytree(data / "entities", out / "entities")

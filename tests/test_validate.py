@@ -127,11 +127,13 @@ def _problems(data_copy) -> list[str]:
 def test_a_stated_date_needs_a_quote_that_carries_it(data_copy):
     path = data_copy / "facts" / "avim.yaml"
     text = path.read_text(encoding="utf-8")
-    quote = '      quote: "Shanghai Cooperation Organization, with the participation of Uzbekistan in 2001"\n'
+    quote = ('      quote: "Japanese leaders developed strategies in the late 1990s and underlined the '
+             'importance of the region."\n')
     assert quote in text
     path.write_text(text.replace(quote, ""), encoding="utf-8")
     lines = _problems(data_copy)
-    assert any(": sco-uzbekistan-2001: date: stated date 2001 is in no quote" in line for line in lines)
+    assert any(": late-1990s-strategies: date: stated date 1996/1999 is in no quote" in line
+               for line in lines)
 
 
 def test_a_number_in_a_title_needs_a_quote_that_carries_it(data_copy):
@@ -163,3 +165,76 @@ def test_a_source_has_its_title_or_a_description(data_copy):
     lines = _problems(data_copy)
     assert any(line.startswith("data/sources.yaml:") and "avim-2017" in line
                and "title" in line for line in lines)
+
+
+# --- issue 26: what validate can check without the documents ---------------------------------
+
+
+def _add_source(data_copy, sid, **over):
+    record = {"id": sid, "title": f"Title of {sid}", "publisher": "P", "date": "2024-01-23",
+              "url": f"https://example.org/{sid}", "kind": "press", "reliability": "r",
+              "checked": "2026-12-03", **over}
+    _append(data_copy / "sources.yaml", record)
+
+
+def _cite(data_copy, fid, citation):
+    """Add a citation to a fact of facts/idsa.yaml, as its first."""
+    path = data_copy / "facts" / "idsa.yaml"
+    text = path.read_text(encoding="utf-8")
+    head, sep, tail = text.partition(f"- id: {fid}\n")
+    at = tail.index("    - source: ", tail.index("  citations:\n"))
+    lines = yaml.safe_dump(citation, allow_unicode=True, sort_keys=False).splitlines()
+    item = "\n".join(("    - " if i == 0 else "      ") + line for i, line in enumerate(lines))
+    path.write_text(head + sep + tail[:at] + item + "\n" + tail[at:], encoding="utf-8")
+
+
+def test_a_source_no_fact_cites_is_reported(data_copy):
+    _add_source(data_copy, "zz-orphan")
+    lines = _problems(data_copy)
+    assert [line.split(":", 2)[2] for line in lines if "zz-orphan" in line] == [
+        " zz-orphan: id: no fact cites this source"]
+    assert all(line.startswith("data/sources.yaml:") for line in lines if "zz-orphan" in line)
+
+
+def test_a_follows_citation_needs_a_checked_source(data_copy):
+    _add_source(data_copy, "zz-later", checked=None, url=None)
+    _cite(data_copy, "aid-package-300bn-yen-2024",
+          {"source": "zz-later", "locator": "report", "stance": "follows", "note": "what came next"})
+    lines = _problems(data_copy)
+    hit = [line for line in lines if "aid-package-300bn-yen-2024" in line]
+    assert hit and all(line.startswith("data/facts/idsa.yaml:") for line in hit), lines
+    assert any("citations.0.source: what happened next (zz-later)" in line for line in hit)
+
+
+def test_a_checked_follows_citation_is_no_refinement_or_conflict(data_copy):
+    from caj.building.database import build
+    from caj.reading import db, queries
+
+    _add_source(data_copy, "zz-later")
+    _cite(data_copy, "kazakhstan-uranium-partnership",
+          {"source": "zz-later", "locator": "report", "stance": "follows", "note": "what came next"})
+    ds = load(data_copy)
+    assert ds.problems == []
+    out = data_copy.parent / "follows.db"
+    build(ds, out)
+    conn = db.connect(out)
+    row = conn.execute("SELECT refined, disputed FROM facts WHERE id = ?",
+                       ("kazakhstan-uranium-partnership",)).fetchone()
+    assert tuple(row) == (0, 0)
+    assert "kazakhstan-uranium-partnership" not in {r["id"] for r in queries.conflicts(conn)}
+
+
+def test_a_record_date_and_a_contradiction_on_unchecked_sources_are_reported(data_copy):
+    path = data_copy / "sources.yaml"
+    text = path.read_text(encoding="utf-8")
+    for sid in ("ecns-2015-04-21", "gtreview-jbic-uzbek-railway"):
+        block = text[text.index(f"- id: {sid}\n"):]
+        block = block[:block.index("\n- id: ") if "\n- id: " in block else len(block)]
+        text = text.replace(block, block.replace("checked: 2026-12-03", "checked: null")
+                                        .replace("checked: 2026-11-30", "checked: null"))
+    path.write_text(text, encoding="utf-8")
+    lines = _problems(data_copy)
+    assert any(": cpec-worth-46bn: date: record date 2015-04-20 rests on ecns-2015-04-21" in line
+               for line in lines)
+    assert any(": tashguzar-kumkurgan-railway-2004: citations: the contradiction rests on unchecked "
+               "sources alone (gtreview-jbic-uzbek-railway)" in line for line in lines)

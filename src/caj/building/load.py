@@ -227,6 +227,7 @@ def load(root: Path) -> Dataset:
     _load_extra_citations(ds)
     _load_fx(ds)
     _check_registry(ds)
+    _check_cited(ds)
     return ds
 
 
@@ -384,6 +385,10 @@ def record_problems(fact: Fact, checked: set[str]) -> list[tuple[str, str]]:
     if against and not set(against) & checked:
         out.append(("citations", f"the contradiction rests on unchecked sources alone "
                                  f"({', '.join(sorted(set(against)))})"))
+    for i, c in enumerate(fact.citations):
+        if c.stance == "follows" and c.source not in checked:
+            out.append((f"citations.{i}.source", f"what happened next ({c.source}) is told only by a "
+                                                 "source checked against a copy"))
     return out
 
 
@@ -468,6 +473,17 @@ def _check_names(ds: Dataset) -> None:
                     here = Here(*ds.where[(bucket, rec.id)])
                     _problem(ds, here, rec.id, "aliases", f"{name!r} also names {seen[key]!r}")
                 seen[key] = rec.id
+
+
+def _check_cited(ds: Dataset) -> None:
+    """Every source is cited by a fact; a dataset (the rate table and its cross-check) backs
+    conversions, not facts."""
+    if ds.unreadable_files or ds.broken_ids:
+        return  # a fact that did not read may be the one citing it
+    cited = {c.source for f in ds.facts.values() for c in f.citations}
+    for src in ds.sources.values():
+        if src.id not in cited and src.kind != "dataset":
+            _problem(ds, Here(*ds.where[("sources", src.id)]), src.id, "id", "no fact cites this source")
 
 
 def _check_registry(ds: Dataset) -> None:

@@ -17,8 +17,11 @@ CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
     "status": (("occurred", "occurred"), ("planned", "planned"), ("proposed", "proposed"),
                ("signed", "signed"), ("cancelled", "cancelled"), ("ongoing", "ongoing"),
                ("expected", "expected")),
+    # follows: a checked public-record page on what happened next on the same matter; it neither
+    # refines nor contradicts the document, so no flag, mark or conflict counts it
     "stance": (("states", "Stated by"), ("supports", "Confirmed by"),
-               ("refines", "Made more precise by"), ("contradicts", "Contradicted by")),
+               ("refines", "Made more precise by"), ("contradicts", "Contradicted by"),
+               ("follows", "Since then")),
     "date_basis": (("stated", "dated by the document"), ("record", "dated by the public record"),
                    ("source", "undated in the document: dated as of it")),
     "measure": (("disbursement", "disbursement"), ("commitment", "commitment"), ("total", "total"),
@@ -312,8 +315,9 @@ TABLES: dict[str, Table] = {
                        {"fact_id": "facts.id", "entity_id": "entities.id"}),
     "fact_countries": T("Link table: each country or region a fact concerns.", "fact_id entity_id",
                         ("entity_id", "fact_id"), {"fact_id": "facts.id", "entity_id": "entities.id"}),
-    "citations": T("Every citation: which source states, supports, contradicts or refines a fact, and "
-                   "where in the source.", "fact_id n source_id locator stance value? quote? date? note?",
+    "citations": T("Every citation: which source states, supports, contradicts or refines a fact, or "
+                   "follows it (what happened next), and where in the source.",
+                   "fact_id n source_id locator stance value? quote? date? note?",
                    ("fact_id", "n"), {"fact_id": "facts.id", "source_id": "sources.id"}),
     "oda": T("Japan's ODA figures as the sources state them: one row per figure.",
              "fact_id donor recipient year year_basis amount currency scale factor measure flow_type? "
