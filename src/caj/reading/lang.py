@@ -20,7 +20,8 @@ ENGLISH = "en"
 
 def languages(conn: sqlite3.Connection) -> dict[str, str]:
     """Language code -> its own name, English first."""
-    rows = conn.execute("SELECT ref, text FROM translations WHERE tbl = 'languages' ORDER BY ref")
+    rows = conn.execute("SELECT ref, text FROM translations WHERE tbl = 'languages' AND field = 'name' "
+                        "ORDER BY ref")
     return {ENGLISH: "English", **dict(rows.fetchall())}
 
 
@@ -35,6 +36,16 @@ def choose(conn: sqlite3.Connection, lang: str | None) -> str:
         return code
     there = ", ".join(f"{k} ({v})" for k, v in known.items())
     raise UsageError(f"unknown language {shown(lang)}; caj speaks {there}")
+
+
+def numbers(conn: sqlite3.Connection, lang: str) -> dict:
+    """How `lang` writes numbers and money, as the build took it from CLDR and the language's
+    data file; {} for English."""
+    import json
+
+    row = conn.execute("SELECT text FROM translations WHERE lang = ? AND tbl = 'languages' AND "
+                       "field = 'numbers'", (lang,)).fetchone()
+    return json.loads(row[0]) if row else {}
 
 
 def from_environment(env: dict[str, str] | None = None) -> str | None:

@@ -1,0 +1,46 @@
+"""Every word caj prints, in the reader's language: gettext catalogs in caj/locale/LANG/
+LC_MESSAGES/caj.po, compiled to .mo when the package is built (hatch_build.py, with Babel), read
+here with the standard library's gettext, so a lookup imports no Babel.
+
+`_("text")` translates when it is called, into the language `use()` chose (English until then);
+`N_("text")` only marks a text for the catalog where it is defined as data (a label, a mark's
+meaning), to be translated by `_()` where it is shown. A language is a catalog: adding one is a
+folder under caj/locale/ and one under data/locale/, no code.
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "caj"
+_current: list = [gettext.NullTranslations(), "en", {}]
+
+
+def use(lang: str, numbers: dict | None = None) -> None:
+    """Speak `lang` from now on (a language with no catalog speaks English); `numbers` says how
+    it writes numbers and money (data/locale/LANG/language.yaml and CLDR, from the database)."""
+    _current[:] = [gettext.translation(DOMAIN, LOCALE, [lang], fallback=True), lang, numbers or {}]
+
+
+def current() -> str:
+    return _current[1]
+
+
+def numbers() -> dict:
+    """{decimal, group, money, scales, currencies}, or {} for English."""
+    return _current[2]
+
+
+def _(text: str) -> str:
+    return _current[0].gettext(text) if text else text
+
+
+def N_(text: str) -> str:  # noqa: N802 (gettext's own name for it)
+    return text
+
+
+def available() -> list[str]:
+    """The languages the interface has a compiled catalog for."""
+    return sorted(p.parent.parent.name for p in LOCALE.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
