@@ -16,11 +16,12 @@ from caj.core import display, i18n, vocab
 from caj.core.errors import UsageError, shown
 from caj.core.i18n import N_, _
 from caj.faces import formats, pictures
-from caj.faces.terminal import render, views
+from caj.faces.terminal import render, typer_words, views
 from caj.reading import lang as speech
 from caj.reading import queries, questions
 from caj.reading.db import connect, locate
 
+typer_words.speak()
 app = typer.Typer(
     name="caj",
     help="Japan's relations with Central Asia: dated, cited facts, ODA figures and projects.",

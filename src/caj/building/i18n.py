@@ -309,12 +309,32 @@ def ui_template() -> Catalog:
                              keywords={"_": None, "N_": None}, comment_tags=("TRANSLATORS:",))
     for filename, lineno, message, comments, _context in found:
         cat.add(message, locations=[(f"src/caj/{filename}", lineno)], auto_comments=comments)
+    for filename, lineno, message, _comments, _context in typer_words():
+        if isinstance(message, str) and cat.get(message) is None:
+            cat.add(message, auto_comments=[f"Typer's own words (typer/{filename}:{lineno}): help and usage"])
     for text, where in registry_words():
         if text and cat.get(text) is None:
             cat.add(text, auto_comments=[where])
     for msg in cat:
         msg.flags.discard("python-format")
     return cat
+
+
+TYPER_FILES = ("core.py", "_click/core.py", "_click/formatting.py", "_click/exceptions.py",
+               "_click/decorators.py", "_click/types.py", "_click/parser.py")
+
+
+def typer_words():
+    """The words Typer (and the Click it carries) prints in help and usage errors: it looks them
+    up with gettext's default domain, which caj points at its own catalog (core.i18n.use)."""
+    import typer
+    from babel.messages.extract import extract_from_file
+
+    root = Path(typer.__file__).parent
+    for name in TYPER_FILES:
+        for lineno, message, _comments, context in extract_from_file("python", str(root / name),
+                                                                     keywords={"_": None, "ngettext": (1, 2)}):
+            yield name, lineno, message if isinstance(message, str) else message[0], (), context
 
 
 def registry_words() -> Iterator[tuple[str, str]]:

@@ -24,6 +24,7 @@ def use(lang: str, numbers: dict | None = None) -> None:
     _current[:] = [gettext.translation(DOMAIN, LOCALE, [lang], fallback=True), lang, numbers or {}]
 
 
+
 def current() -> str:
     return _current[1]
 
