@@ -4,38 +4,53 @@ here with the standard library's gettext, so a lookup imports no Babel.
 
 `_("text")` translates when it is called, into the language `use()` chose (English until then);
 `N_("text")` only marks a text for the catalog where it is defined as data (a label, a mark's
-meaning), to be translated by `_()` where it is shown. A language is a catalog: adding one is a
-folder under caj/locale/ and one under data/locale/, no code.
+meaning), to be translated by `_()` where it is shown. The language is held in a context
+variable: a command sets it once; the web sets it per request (each request is its own asyncio
+task, so two readers in two languages never see each other's words). A language is a catalog:
+adding one is a folder under caj/locale/ and one under data/locale/, no code.
 """
 
 from __future__ import annotations
 
+import contextvars
 import gettext
 from pathlib import Path
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "caj"
-_current: list = [gettext.NullTranslations(), "en", {}]
+_CATALOGS: dict[str, gettext.NullTranslations] = {}
+_SPEAKING: contextvars.ContextVar[tuple] = contextvars.ContextVar(
+    "caj_language", default=(gettext.NullTranslations(), "en", {}))
+
+
+def catalog(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog of `lang` (English, or a language with none: the words as written)."""
+    if lang not in _CATALOGS:
+        _CATALOGS[lang] = gettext.translation(DOMAIN, LOCALE, [lang], fallback=True)
+    return _CATALOGS[lang]
 
 
 def use(lang: str, numbers: dict | None = None) -> None:
-    """Speak `lang` from now on (a language with no catalog speaks English); `numbers` says how
-    it writes numbers and money (data/locale/LANG/language.yaml and CLDR, from the database)."""
-    _current[:] = [gettext.translation(DOMAIN, LOCALE, [lang], fallback=True), lang, numbers or {}]
-
+    """Speak `lang` from now on, in this context; `numbers` says how it writes numbers and money
+    (data/locale/LANG/language.yaml and CLDR, from the database)."""
+    _SPEAKING.set((catalog(lang), lang, numbers or {}))
 
 
 def current() -> str:
-    return _current[1]
+    return _SPEAKING.get()[1]
 
 
 def numbers() -> dict:
     """{decimal, group, money, scales, currencies}, or {} for English."""
-    return _current[2]
+    return _SPEAKING.get()[2]
 
 
 def _(text: str) -> str:
-    return _current[0].gettext(text) if text else text
+    return _SPEAKING.get()[0].gettext(text) if text else text
+
+
+def ngettext(one: str, many: str, n: int) -> str:
+    return _SPEAKING.get()[0].ngettext(one, many, n)
 
 
 def N_(text: str) -> str:  # noqa: N802 (gettext's own name for it)
