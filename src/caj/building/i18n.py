@@ -332,8 +332,8 @@ def typer_words():
 
     root = Path(typer.__file__).parent
     for name in TYPER_FILES:
-        for lineno, message, _comments, context in extract_from_file("python", str(root / name),
-                                                                     keywords={"_": None, "ngettext": (1, 2)}):
+        words = extract_from_file("python", str(root / name), keywords={"_": None, "ngettext": (1, 2)})
+        for lineno, message, _comments, context in words:
             yield name, lineno, message if isinstance(message, str) else message[0], (), context
 
 
