@@ -23,24 +23,12 @@ _interrupted.start_guard = True
 def main() -> None:
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when ignored (`&`)
         signal.signal(signal.SIGINT, _interrupted)
-    _speak(sys.argv[1:])
+    from caj.core import i18n
+
+    i18n.speak_from(sys.argv[1:])  # before the commands are made: their help is in the language
     from caj import cli
 
     cli.main()
-
-
-def _speak(args: list[str]) -> None:
-    """The language of the words, chosen before the commands are made, so that their help is in
-    it too (the database's check of the choice comes later, with the command)."""
-    from caj.core import i18n
-    from caj.reading.lang import from_environment
-
-    lang = next((a.split("=", 1)[1] for a in args if a.startswith("--lang=")), None)
-    if lang is None and "--lang" in args[:-1]:
-        lang = args[args.index("--lang") + 1]
-    lang = (lang or from_environment() or "en").replace("-", "_").split(".")[0].split("_")[0].casefold()
-    if lang in i18n.available():
-        i18n.use(lang)
 
 
 if __name__ == "__main__":

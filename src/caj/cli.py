@@ -24,7 +24,7 @@ from caj.reading.db import connect, locate
 typer_words.speak()
 app = typer.Typer(
     name="caj",
-    help="Japan's relations with Central Asia: dated, cited facts, ODA figures and projects.",
+    help=_("Japan's relations with Central Asia: dated, cited facts, ODA figures and projects."),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -38,18 +38,18 @@ FORMATS = render.FORMATS
 
 FormatOpt = Annotated[Optional[str], typer.Option(
     "--format", "-f", metavar="FORMAT",
-    help="table, csv, tsv, json, jsonl or markdown. Default: a table on a terminal, CSV when piped.")]
+    help=_("table, csv, tsv, json, jsonl or markdown. Default: a table on a terminal, CSV when piped."))]
 DbOpt = Annotated[Optional[Path], typer.Option(
-    "--db", metavar="PATH", help="Database to read (default: $CAJ_DB, else the one shipped with caj).",
+    "--db", metavar="PATH", help=_("Database to read (default: $CAJ_DB, else the one shipped with caj)."),
     show_default=False)]
 PlotOpt = Annotated[Optional[Path], typer.Option(
-    "--plot", metavar="FILE", help="Draw the rows to FILE.svg, .png or .pdf instead (needs caj[plot]).")]
+    "--plot", metavar="FILE", help=_("Draw the rows to FILE.svg, .png or .pdf instead (needs caj[plot])."))]
 ChartOpt = Annotated[bool, typer.Option(
-    "--chart", help="Draw the amounts as bars on the terminal, in one currency "
-    "(US$ unless --currency says otherwise).")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")]
+    "--chart", help=_("Draw the amounts as bars on the terminal, in one currency "
+                      "(US$ unless --currency says otherwise)."))]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=_("No progress bar and no summary line."))]
 OutOpt = Annotated[Optional[Path], typer.Option(
-    "--out", "-o", metavar="FILE", help="Write to FILE (atomically; - for stdout) instead of stdout.")]
+    "--out", "-o", metavar="FILE", help=_("Write to FILE (atomically; - for stdout) instead of stdout."))]
 
 
 def _version(value: bool) -> None:
@@ -58,15 +58,16 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-LANG_HELP = ("Language of the words: en, ru or ja (default: $CAJ_LANG, else the locale, else "
-             "English). Keys, ids, dates and amounts of CSV and JSON stay as they are.")
+LANG_HELP = _("Language of the words: en, ru or ja (default: $CAJ_LANG, else the locale, else "
+              "English). Keys, ids, dates and amounts of CSV and JSON stay as they are.")
+EXAMPLES = N_("Examples:")  # how a command's help introduces its examples (the overview reads it)
 ASKED = {"lang": None}  # what --lang said, for the command that runs after it
 
 
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+                                          help=_("Print the version and exit."))] = False,
     lang: Annotated[Optional[str], typer.Option("--lang", metavar="LANG", help=LANG_HELP)] = None,
 ) -> None:
     """Japan's relations with Central Asia: dated, cited facts, ODA figures and projects.
@@ -129,7 +130,7 @@ def lookup(name: str, *face: str):
         command.__signature__ = inspect.Signature(signature)
         command.__annotations__ = {p.name: p.annotation for p in signature}
         command.__name__ = command.__qualname__ = name
-        command.__doc__ = f"{_(q.summary)}\n\nExamples: {' · '.join(q.examples)}"
+        command.__doc__ = f"{_(q.summary)}\n\n{_(EXAMPLES)} {' · '.join(q.examples)}"
         app.command(name)(command)
         return present
 
@@ -296,7 +297,7 @@ def cite(q, given: dict, db=None) -> None:
 # --- building --------------------------------------------------------------------------------
 
 DataOpt = Annotated[Optional[Path], typer.Option(
-    "--data", metavar="DIR", help="Data folder (default: the one shipped with caj).")]
+    "--data", metavar="DIR", help=_("Data folder (default: the one shipped with caj)."))]
 
 
 @app.command()
@@ -319,7 +320,8 @@ def validate(data: DataOpt = None) -> None:
 def build(
     data: DataOpt = None,
     out: Annotated[Optional[Path], typer.Option(
-        "--out", "-o", metavar="FILE", help="Database to write (default: $CAJ_DB, else ./caj.db).")] = None,
+        "--out", "-o", metavar="FILE",
+        help=_("Database to write (default: $CAJ_DB, else ./caj.db)."))] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Validate the records and build the SQLite database, atomically.
@@ -340,7 +342,7 @@ def build(
 
 export_app = typer.Typer(
     name="export", no_args_is_help=False, invoke_without_command=True, rich_markup_mode=None,
-    help="The whole database for other tools: TimelineJS, a Frictionless data package, CSL-JSON.")
+    help=_("The whole database for other tools: TimelineJS, a Frictionless data package, CSL-JSON."))
 app.add_typer(export_app, name="export")
 
 
@@ -369,7 +371,7 @@ def _export(what: str, write, target, quiet: bool) -> None:
 def export_timelinejs(
     out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = None,
     with_undated: Annotated[bool, typer.Option(
-        "--with-undated", help="Add statements the documents make without a date.")] = False,
+        "--with-undated", help=_("Add statements the documents make without a date."))] = False,
 ) -> None:
     """The timeline as TimelineJS3 JSON: a title slide, one event per fact, grouped by country.
 
@@ -388,7 +390,7 @@ def export_timelinejs(
 @export_app.command("datapackage")
 def export_datapackage(
     folder: Annotated[Path, typer.Argument(
-        metavar="DIR", help="Folder to write: new, empty, or caj's own previous export (replaced).")],
+        metavar="DIR", help=_("Folder to write: new, empty, or caj's own previous export (replaced)."))],
     quiet: QuietOpt = False, db: DbOpt = None,
 ) -> None:
     """A Frictionless data package: one CSV per table and datapackage.json with types and keys.
@@ -422,12 +424,14 @@ def export_csl_json(out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = Non
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option("--host", metavar="HOST", help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(
+        "--host", metavar="HOST", help=_("Address to listen on."))] = "127.0.0.1",
     port: Annotated[int, typer.Option(
-        "--port", metavar="PORT", min=1, max=65535, help="Port to listen on.")] = 8001,
-    open_browser: Annotated[bool, typer.Option("--open", help="Open it in a web browser.")] = False,
+        "--port", metavar="PORT", min=1, max=65535, help=_("Port to listen on."))] = 8001,
+    open_browser: Annotated[bool, typer.Option("--open", help=_("Open it in a web browser."))] = False,
     metadata: Annotated[bool, typer.Option(
-        "--metadata", help="Print the Datasette metadata (JSON) and exit (for datasette package).")] = False,
+        "--metadata",
+        help=_("Print the Datasette metadata (JSON) and exit (for datasette package)."))] = False,
     out: OutOpt = None, db: DbOpt = None,
 ) -> None:
     """Reader pages and the data pages on the web (Datasette, read-only). Needs caj[web].
@@ -474,17 +478,15 @@ def main() -> None:
 
 def overview() -> str:
     """What bare `caj` prints: every command, what it answers, one example each."""
-    import textwrap
 
     tail = _("Every command: -h for its options. The lookups (timeline, oda, projects, show, search, "
              "sources, countries, actors, topics, conflicts) take --format "
              "table|csv|tsv|json|jsonl|markdown, and every command --lang en|ru|ja.")
-    return _listing(app, "caj", groups=True) + "\n" + textwrap.fill(tail, 78) + "\n"
+    return _listing(app, "caj", groups=True) + "\n" + "\n".join(render.wrap(tail, 78)) + "\n"
 
 
 def _listing(typer_app, prefix: str, groups: bool = False) -> str:
     """Each command's first help line and first example, wrapped to 80 columns."""
-    import textwrap
 
     lines = [f"{prefix}: " + _("Japan's relations with Central Asia, fact by fact."), "", _("Commands:")]
     entries = [(c.name or c.callback.__name__, c.callback.__doc__) for c in typer_app.registered_commands]
@@ -494,9 +496,10 @@ def _listing(typer_app, prefix: str, groups: bool = False) -> str:
     for name, doc in entries:
         doc = (doc or "").strip()
         first = doc.splitlines()[0] if doc else ""
-        example = next((x.strip().split(" · ")[0].removeprefix("Examples:").strip()
-                        for x in doc.splitlines() if "Examples:" in x), "")
-        lines += textwrap.wrap(_(first), 78, initial_indent=f"  {name:<10} ", subsequent_indent=" " * 13)
+        said = next((x.strip() for x in doc.splitlines() if EXAMPLES in x or _(EXAMPLES) in x), "")
+        example = said.split(" · ")[0].removeprefix(_(EXAMPLES)).removeprefix(EXAMPLES).strip()
+        said = render.wrap(_(first), 78 - 13)
+        lines += [f"  {name:<10} {said[0]}", *(" " * 13 + more for more in said[1:])]
         if example:
             lines.append(f"{'':13}{_('e.g.')} {example}")
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ import re
 import signal
 import sys
 
+from caj.core import i18n
 from caj.core.errors import INTERRUPTED, CajError, UsageError, WriteError, shown
 from caj.core.i18n import _
 
@@ -18,13 +19,15 @@ from caj.core.i18n import _
 def run(app, overview) -> int:
     """Run `app` on sys.argv; return the exit code. Never a traceback, unless CAJ_DEBUG is set."""
     _steady_stderr()
+    i18n.speak_from(sys.argv[1:])  # each run starts in the language asked for (English else)
     _steady_stdout()
     if getattr(signal.getsignal(signal.SIGINT), "start_guard", False):  # caj.__main__'s: from now
         signal.signal(signal.SIGINT, signal.default_int_handler)  # on KeyboardInterrupt, so
         # that safefile removes its temporary files and the line below is said
     try:
         _check_arguments(sys.argv[1:])
-        if len(sys.argv) == 1:
+        # bare `caj` (a language given or not): every command, one example each
+        if command_name(sys.argv) is None and not {"-h", "--help", "--version"} & set(sys.argv[1:]):
             sys.stdout.write(overview())
             return _flushed(0)
         stdout = sys.stdout

@@ -19,8 +19,11 @@ SYMBOL = {"USD": "US$", "JPY": "¥"}
 def num(value: float, places: int = 2) -> str:
     """1600 -> '1,600'; 0.57 -> '0.57'; 7.5 -> '7.5': no trailing zeros, thousands separated
     (in Russian 1 600 and 0,57: the reader's language's separators)."""
-    text = f"{value:,.{places}f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
-    return _local(text)
+    return _local(_english(value, places))
+
+
+def _english(value: float, places: int = 2) -> str:
+    return f"{value:,.{places}f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
 
 
 def _local(figure: str) -> str:
@@ -51,7 +54,7 @@ def money(amount, currency, scale, ceiling=False, instrument=None, places: int |
 
 def places(amounts) -> int:
     """The decimals that show every amount of a column exactly (at most 2), so they align."""
-    return max([0, *(len(num(a).partition(".")[2]) for a in amounts if a is not None)])
+    return max([0, *(len(_english(a).partition(".")[2]) for a in amounts if a is not None)])
 
 
 def capacity(value, unit) -> str | None:
@@ -101,8 +104,9 @@ CAVEATED = "†"
 
 def legend() -> str:
     """The key to the marks, as a table's notes give it, in the reader's language."""
-    return (f"+ {_('stated in both documents')}   ! {_('contradicted by the record')}   ~ "
-            f"{_('refined by it')}\n* {_(UNDATED[1])}")
+    said = (_("stated in both documents"), _("contradicted by the record"), _("refined by it"))
+    first = "   ".join(f"{mark} {text}" for (_key, mark, _text), text in zip(MARKS, said, strict=True))
+    return f"{first}\n{UNDATED[0]} {_(UNDATED[1])}"
 
 
 def marks(row: dict) -> str:
@@ -112,7 +116,8 @@ def marks(row: dict) -> str:
     return out + (CAVEATED if row.get("caveats") else "")
 
 
-CURRENCY_MARKS = re.compile(r"[¥$€£]|\b(?:yen|JPY|USD|US\s?dollars?|dollars?)\b", re.IGNORECASE)
+# a pattern, not a compiled one: only the build reads it (re caches it there), never a lookup
+CURRENCY_MARKS = r"[¥$€£]|\b(?:yen|JPY|USD|US\s?dollars?|dollars?)\b"
 
 
 def oda_caveats(*, value_stated: str, currency: str, year_basis: str, measure: str,
@@ -124,7 +129,7 @@ def oda_caveats(*, value_stated: str, currency: str, year_basis: str, measure: s
         out.append("not confirmed by a public-record source")
     if disputed:
         out.append("contradicted by a public-record source")
-    if not CURRENCY_MARKS.search(value_stated or ""):
+    if not re.search(CURRENCY_MARKS, value_stated or "", re.IGNORECASE):
         out.append(f"currency not printed, read as {currency}")
     if year_basis == "unspecified":
         out.append("calendar or fiscal year not stated")

@@ -57,6 +57,37 @@ def N_(text: str) -> str:  # noqa: N802 (gettext's own name for it)
     return text
 
 
+def from_environment(env: dict[str, str] | None = None) -> str | None:
+    """CAJ_LANG, else the locale as gettext reads it (LANGUAGE's first, LC_ALL, LC_MESSAGES,
+    LANG); None when they name none (C, POSIX) or nothing is set."""
+    import os
+
+    env = os.environ if env is None else env
+    if env.get("CAJ_LANG", "").strip():
+        return env["CAJ_LANG"].strip()
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "").split(":")[0].strip()
+        if value:
+            return None if value.split(".")[0] in ("C", "POSIX") else value
+    return None
+
+
+def code(value: str) -> str:
+    """'ru_RU.UTF-8', 'ja-JP', 'RU' -> the language's code."""
+    return str(value).strip().replace("-", "_").split(".")[0].split("_")[0].casefold()
+
+
+def speak_from(args: list[str]) -> None:
+    """The language of the words as a command line asks for it (--lang, else the environment),
+    before anything is checked against the database: so the commands' help is in it too. A
+    language with no catalog is English here; the command itself says if it is unknown."""
+    lang = next((a.split("=", 1)[1] for a in args if a.startswith("--lang=")), None)
+    if lang is None and "--lang" in args[:-1]:
+        lang = args[args.index("--lang") + 1]
+    lang = code(lang or from_environment() or "en")
+    use(lang if lang in available() else "en")
+
+
 def available() -> list[str]:
     """The languages the interface has a compiled catalog for."""
     return sorted(p.parent.parent.name for p in LOCALE.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))

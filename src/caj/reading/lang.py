@@ -9,10 +9,10 @@ records' own language and needs none.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable
 
+from caj.core import i18n
 from caj.core.errors import UsageError, shown
 
 ENGLISH = "en"
@@ -31,7 +31,7 @@ def choose(conn: sqlite3.Connection, lang: str | None) -> str:
     if lang is None or not str(lang).strip():
         return ENGLISH
     known = languages(conn)
-    code = str(lang).strip().replace("-", "_").split(".")[0].split("_")[0].casefold()
+    code = i18n.code(lang)
     if code in known:
         return code
     there = ", ".join(f"{k} ({v})" for k, v in known.items())
@@ -48,17 +48,7 @@ def numbers(conn: sqlite3.Connection, lang: str) -> dict:
     return json.loads(row[0]) if row else {}
 
 
-def from_environment(env: dict[str, str] | None = None) -> str | None:
-    """CAJ_LANG, else the locale as gettext reads it (LANGUAGE's first, LC_ALL, LC_MESSAGES,
-    LANG); None when they name none (C, POSIX) or nothing is set."""
-    env = os.environ if env is None else env
-    if env.get("CAJ_LANG", "").strip():
-        return env["CAJ_LANG"].strip()
-    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(var, "").split(":")[0].strip()
-        if value:
-            return None if value.split(".")[0] in ("C", "POSIX") else value
-    return None
+from_environment = i18n.from_environment  # the locale as gettext reads it
 
 
 def spoken(conn: sqlite3.Connection, value: str | None) -> str:

@@ -16,7 +16,7 @@ from caj.core import display, vocab
 from caj.core.dates import bound
 from caj.core.dates import year as parse_year
 from caj.core.errors import NotFound, UsageError, literal, shown
-from caj.core.i18n import _
+from caj.core.i18n import N_, _
 from caj.core.names import fold
 from caj.reading.db import stored_json
 
@@ -287,9 +287,9 @@ def oda_total(rows: list[dict]) -> tuple[float | None, str]:
     if len(rows) < 2:
         return None, _("a total needs two or more rows")
     differ = [name for name, key in (
-        ("currency", lambda r: r.get("converted_currency") or r["currency"]),
-        ("scale", lambda r: r["scale"]), ("measure", lambda r: r["measure"]),
-        ("year", lambda r: r["year"]), ("year basis", lambda r: r["year_basis"]),
+        (N_("currency"), lambda r: r.get("converted_currency") or r["currency"]),
+        (N_("scale"), lambda r: r["scale"]), (N_("measure"), lambda r: r["measure"]),
+        (N_("year"), lambda r: r["year"]), (N_("year basis"), lambda r: r["year_basis"]),
     ) if len({key(r) for r in rows}) > 1]
     if differ:
         what = _(" and ").join(_(d) for d in differ)

@@ -106,14 +106,14 @@ def _caption(view: View, console) -> None:
             console.print(Text(line, style="dim"), soft_wrap=True)
 
 
-TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.M)
+TRAILING = r" +((?:\x1b\[[0-9;]*m)*)$"  # compiled (and cached by re) when a table is drawn
 
 
 def _print_trimmed(console, renderable) -> None:
     """Print without the spaces Rich pads each line with, so a pasted table carries none."""
     with console.capture() as captured:
         console.print(renderable)
-    console.file.write(TRAILING.sub(r"\1", captured.get()))
+    console.file.write(re.sub(TRAILING, r"\1", captured.get(), flags=re.M))
 
 
 def _section_keys(rows: list[dict], view: View) -> list[str]:

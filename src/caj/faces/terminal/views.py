@@ -81,7 +81,7 @@ def oda_view(rows: list[dict], currency: str | None, names: Names | None = None)
     ]
     measures = {r["measure"] for r in rows}
     if len(measures) > 1:
-        cols.append(Col("measure", _("Measure"), ratio=1, min_width=8))
+        cols.append(Col("measure", _("Measure"), show=lambda v, r: _(v), ratio=1, min_width=8))
     if currency:
         cols += [Col("converted", currency, show=converted, justify="right", no_wrap=True),
                  Col("rate_jpy_per_usd", _("¥ per US$"), show=rate, justify="right")]
