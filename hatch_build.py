@@ -15,6 +15,7 @@ class CajDatabaseHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict) -> None:
         root = Path(self.root)
         sys.path.insert(0, str(root / "src"))
+        from caj.building import i18n
         from caj.building.database import build
         from caj.building.load import load
 
@@ -28,8 +29,12 @@ class CajDatabaseHook(BuildHookInterface):
             raise RuntimeError(f"data/ does not validate:\n{lines}")
         if version == "editable":
             build(ds, root / "src" / "caj" / "caj.db")
+            i18n.ui_compile()  # beside the catalogs, where the sources are imported from
             return
         self._tmp = Path(tempfile.mkdtemp(prefix="caj-wheel-"))
+        # every word caj prints, compiled into the wheel: caj/locale/LANG/LC_MESSAGES/caj.mo
+        for mo in i18n.ui_compile(self._tmp / "locale"):
+            build_data["force_include"][str(mo)] = f"caj/locale/{mo.relative_to(self._tmp / 'locale')}"
         out = self._tmp / "caj.db"
         try:
             build(ds, out)

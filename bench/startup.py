@@ -1,4 +1,5 @@
-"""Startup benchmark: `caj oda --year 2016` against a bare Python doing the same SQL, interleaved.
+"""Startup benchmark: `caj oda --year 2016` against a bare Python doing the same SQL and a bare
+`import typer`, in English, Russian and Japanese, interleaved.
 
     python bench/startup.py [--rounds 40] [--db PATH] [--other NAME=CAJ_EXECUTABLE ...]
 
@@ -44,7 +45,7 @@ def caj_command() -> list[str]:
 
 
 def shipped_db() -> str:
-    from caj.db import locate
+    from caj.reading.db import locate
 
     return str(locate(None))
 
@@ -77,6 +78,12 @@ def timed_pty(cmd: list[str], env: dict) -> float:
     return elapsed
 
 
+def timed_import(module: str, env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", f"import {module}"], check=True, env=env)
+    return time.perf_counter() - start
+
+
 def other_runs(name: str, exe: str, env: dict) -> dict:
     """The same two commands with another caj, on the database it ships (a version's schema may
     differ from this one's)."""
@@ -98,7 +105,13 @@ def main() -> None:
     caj = caj_command()
     runs = {
         "baseline: python -c sqlite3+csv": lambda: timed_pipe([sys.executable, "-c", BASELINE, db], env),
+        "python -c 'import typer'": lambda: timed_import("typer", env),
+        "python -c 'import caj'": lambda: timed_import("caj", env),
         "caj oda --year 2016, piped (CSV)": lambda: timed_pipe([*caj, "oda", "--year", "2016"], env),
+        "caj --lang ru oda --year 2016, piped": lambda: timed_pipe([*caj, "--lang", "ru", "oda", "--year",
+                                                                    "2016"], env),
+        "caj --lang ja oda --year 2016, piped": lambda: timed_pipe([*caj, "--lang", "ja", "oda", "--year",
+                                                                    "2016"], env),
         "caj oda --year 2016 (table, pty)": lambda: timed_pty([*caj, "oda", "--year", "2016"], env),
     }
     for other in args.other:
@@ -112,12 +125,15 @@ def main() -> None:
         for name in order:
             times[name].append(runs[name]())
     base = statistics.median(times[next(iter(runs))])
+    typer_ms = statistics.median(times["python -c 'import typer'"])
+    english = statistics.median(times["caj oda --year 2016, piped (CSV)"])
     print(f"{args.rounds} interleaved rounds, database {db}, Python {sys.version.split()[0]}\n")
-    print("| command | median ms | min ms | ratio to baseline |")
-    print("| --- | ---: | ---: | ---: |")
+    print("| command | median ms | min ms | ratio to baseline | ratio to import typer | ratio to English |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, ts in times.items():
         med = statistics.median(ts)
-        print(f"| {name} | {med * 1000:.1f} | {min(ts) * 1000:.1f} | {med / base:.2f} |")
+        print(f"| {name} | {med * 1000:.1f} | {min(ts) * 1000:.1f} | {med / base:.2f} | "
+              f"{med / typer_ms:.2f} | {med / english:.2f} |")
 
 
 if __name__ == "__main__":

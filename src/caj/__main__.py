@@ -4,6 +4,7 @@ import: the guard is set before anything of caj's is imported, and `entry.run` l
 
 import os
 import signal
+import sys
 
 from caj.core.errors import INTERRUPTED  # a module of no imports: the guard still comes first
 
@@ -22,6 +23,9 @@ _interrupted.start_guard = True
 def main() -> None:
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when ignored (`&`)
         signal.signal(signal.SIGINT, _interrupted)
+    from caj.core import i18n
+
+    i18n.speak_from(sys.argv[1:])  # before the commands are made: their help is in the language
     from caj import cli
 
     cli.main()

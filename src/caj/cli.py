@@ -12,17 +12,19 @@ from typing import Annotated, Optional
 import typer
 
 from caj import __version__
-from caj.core import display, vocab
+from caj.core import display, i18n, vocab
 from caj.core.errors import UsageError, shown
+from caj.core.i18n import N_, _
 from caj.faces import formats, pictures
-from caj.faces.terminal import render, views
+from caj.faces.terminal import render, typer_words, views
 from caj.reading import lang as speech
 from caj.reading import queries, questions
 from caj.reading.db import connect, locate
 
+typer_words.speak()
 app = typer.Typer(
     name="caj",
-    help="Japan's relations with Central Asia: dated, cited facts, ODA figures and projects.",
+    help=_("Japan's relations with Central Asia: dated, cited facts, ODA figures and projects."),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -36,18 +38,18 @@ FORMATS = render.FORMATS
 
 FormatOpt = Annotated[Optional[str], typer.Option(
     "--format", "-f", metavar="FORMAT",
-    help="table, csv, tsv, json, jsonl or markdown. Default: a table on a terminal, CSV when piped.")]
+    help=_("table, csv, tsv, json, jsonl or markdown. Default: a table on a terminal, CSV when piped."))]
 DbOpt = Annotated[Optional[Path], typer.Option(
-    "--db", metavar="PATH", help="Database to read (default: $CAJ_DB, else the one shipped with caj).",
+    "--db", metavar="PATH", help=_("Database to read (default: $CAJ_DB, else the one shipped with caj)."),
     show_default=False)]
 PlotOpt = Annotated[Optional[Path], typer.Option(
-    "--plot", metavar="FILE", help="Draw the rows to FILE.svg, .png or .pdf instead (needs caj[plot]).")]
+    "--plot", metavar="FILE", help=_("Draw the rows to FILE.svg, .png or .pdf instead (needs caj[plot])."))]
 ChartOpt = Annotated[bool, typer.Option(
-    "--chart", help="Draw the amounts as bars on the terminal, in one currency "
-    "(US$ unless --currency says otherwise).")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")]
+    "--chart", help=_("Draw the amounts as bars on the terminal, in one currency "
+                      "(US$ unless --currency says otherwise)."))]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=_("No progress bar and no summary line."))]
 OutOpt = Annotated[Optional[Path], typer.Option(
-    "--out", "-o", metavar="FILE", help="Write to FILE (atomically; - for stdout) instead of stdout.")]
+    "--out", "-o", metavar="FILE", help=_("Write to FILE (atomically; - for stdout) instead of stdout."))]
 
 
 def _version(value: bool) -> None:
@@ -56,15 +58,16 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-LANG_HELP = ("Language of the words: en, ru or ja (default: $CAJ_LANG, else the locale, else "
-             "English). Keys, ids, dates and amounts of CSV and JSON stay as they are.")
+LANG_HELP = _("Language of the words: en, ru or ja (default: $CAJ_LANG, else the locale, else "
+              "English). Keys, ids, dates and amounts of CSV and JSON stay as they are.")
+EXAMPLES = N_("Examples:")  # how a command's help introduces its examples (the overview reads it)
 ASKED = {"lang": None}  # what --lang said, for the command that runs after it
 
 
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+                                          help=_("Print the version and exit."))] = False,
     lang: Annotated[Optional[str], typer.Option("--lang", metavar="LANG", help=LANG_HELP)] = None,
 ) -> None:
     """Japan's relations with Central Asia: dated, cited facts, ODA figures and projects.
@@ -77,12 +80,15 @@ def _root(
 
 def _lang(conn) -> str:
     """--lang, else CAJ_LANG (each checked: a typo is an error), else the locale (English
-    where caj has not its language)."""
+    where caj has not its language); the words from then on are in it."""
     if ASKED["lang"] is not None:
-        return speech.choose(conn, ASKED["lang"])
-    if os.environ.get("CAJ_LANG", "").strip():
-        return speech.choose(conn, os.environ["CAJ_LANG"])
-    return speech.spoken(conn, speech.from_environment())
+        lang = speech.choose(conn, ASKED["lang"])
+    elif os.environ.get("CAJ_LANG", "").strip():
+        lang = speech.choose(conn, os.environ["CAJ_LANG"])
+    else:
+        lang = speech.spoken(conn, speech.from_environment())
+    i18n.use(lang, speech.numbers(conn, lang))
+    return lang
 
 
 # --- the lookups, made from the question registry --------------------------------------------
@@ -90,15 +96,15 @@ def _lang(conn) -> str:
 
 def _typed(p: questions.Param):
     """A registry parameter as Typer declares it: its flags, metavar, help and type."""
-    kind = {"int": int, "flag": bool}.get(p.kind, str)
+    kind, help = {"int": int, "flag": bool}.get(p.kind, str), _(p.help)
     if p.positional:
-        return Annotated[kind, typer.Argument(metavar=p.metavar, help=p.help, show_default=False)]
+        return Annotated[kind, typer.Argument(metavar=p.metavar, help=help, show_default=False)]
     if p.kind == "flag":
-        return Annotated[bool, typer.Option(*p.flags, help=p.help)]
+        return Annotated[bool, typer.Option(*p.flags, help=help)]
     lo, hi = p.bounds or (None, None)
     shown_default = p.default is not None and p.kind != "flag"
     return Annotated[kind if p.default is not None else Optional[kind], typer.Option(
-        *p.flags, metavar=p.metavar, help=p.help, min=lo, max=hi, show_default=shown_default)]
+        *p.flags, metavar=p.metavar, help=help, min=lo, max=hi, show_default=shown_default)]
 
 
 FACE_OPTIONS = {"fmt": (FormatOpt, None), "db": (DbOpt, None), "plot": (PlotOpt, None),
@@ -124,7 +130,7 @@ def lookup(name: str, *face: str):
         command.__signature__ = inspect.Signature(signature)
         command.__annotations__ = {p.name: p.annotation for p in signature}
         command.__name__ = command.__qualname__ = name
-        command.__doc__ = f"{q.summary}\n\nExamples: {' · '.join(q.examples)}"
+        command.__doc__ = f"{_(q.summary)}\n\n{_(EXAMPLES)} {' · '.join(q.examples)}"
         app.command(name)(command)
         return present
 
@@ -196,9 +202,10 @@ def timeline(q, given: dict, fmt=None, db=None, plot=None) -> None:
         selection = pictures.selection(q, given)
         lane = queries.choose("lane", by or "country", vocab.values("lane"))
         return _plot("timeline", conn, list(rows), plot, by=lane, selection=selection)
-    hint = "" if given.get("with_undated") else "; --with-undated adds statements the documents do not date"
-    _out(rows, shape, views.timeline_view(_names(conn, shape, lang)),
-         f"no facts match{hint}; `caj timeline` alone lists them all", lang)
+    empty = (_("no facts match; `caj timeline` alone lists them all") if given.get("with_undated") else
+             _("no facts match; --with-undated adds statements the documents do not date; `caj timeline` "
+               "alone lists them all"))
+    _out(rows, shape, views.timeline_view(_names(conn, shape, lang)), empty, lang)
 
 
 @lookup("oda", "chart", "fmt", "db", "plot")
@@ -224,7 +231,7 @@ def oda(q, given: dict, chart=False, fmt=None, db=None, plot=None) -> None:
         return render.draw_bars(views.oda_bars(rows, names), views.caveat_notes(rows, names), sys.stdout)
     shown_in = rows[0]["converted_currency"] if rows and currency else None
     _out(rows, shape, views.oda_view(rows, shown_in, names),
-         "no ODA figures match; `caj oda` alone lists all of them", lang)
+         _("no ODA figures match; `caj oda` alone lists all of them"), lang)
 
 
 @lookup("projects", "fmt", "db")
@@ -235,7 +242,7 @@ def projects(q, given: dict, fmt=None, db=None) -> None:
     rows = q.answer(conn, lang, **given)
     heading = queries.named(conn, "country", given.get("country"))
     _out(rows, shape, views.projects_view(heading, _names(conn, shape, lang)),
-         "no projects match; `caj projects` alone lists all of them", lang)
+         _("no projects match; `caj projects` alone lists all of them"), lang)
 
 
 @lookup("show", "fmt", "db")
@@ -253,28 +260,30 @@ def search(q, given: dict, fmt=None, db=None) -> None:
     hits = queries.search(conn, **given, marked=shape == "table", lang=lang)
     text = given["text"]
     if hits.how and hits:
-        _say(f"caj: no word matches {shown(text)}; showing names spelled like it")
-    _out(hits, shape, views.SEARCH, display.no_hits(shown(text)),
+        _say("caj: " + _("no word matches {text}; showing names spelled like it").format(text=shown(text)))
+    _out(hits, shape, views.search_view(), display.no_hits(shown(text)),
          lang)
     if hits.total > len(hits):
-        _say(f"caj: showing {len(hits)} of {hits.total}; --limit {hits.total} shows them all")
+        _say("caj: " + _("showing {n} of {total}; --limit {total} shows them all").format(
+            n=len(hits), total=hits.total))
 
 
 def _listed(name: str, view, empty: str):
-    """A list question with no face of its own: its records in its view."""
+    """A list question with no face of its own: its records in its view (made when asked, in
+    the reader's language)."""
     @lookup(name, "fmt", "db")
     def listed(q, given: dict, fmt=None, db=None) -> None:
         shape = _shape(fmt)
         conn = connect(db)
         lang = _lang(conn)
-        _out(q.answer(conn, lang, **given), shape, view, empty, lang)
+        _out(q.answer(conn, lang, **given), shape, view(), _(empty), lang)
 
 
-_listed("sources", views.SOURCES, "no sources")
-_listed("countries", views.ENTITIES, "no countries")
-_listed("actors", views.ENTITIES, "no actors")
-_listed("topics", views.TOPICS, "no topics")
-_listed("conflicts", views.CONFLICTS, "no conflicts recorded")
+_listed("sources", views.sources_view, N_("no sources"))
+_listed("countries", views.entities_view, N_("no countries"))
+_listed("actors", views.entities_view, N_("no actors"))
+_listed("topics", views.topics_view, N_("no topics"))
+_listed("conflicts", views.conflicts_view, N_("no conflicts recorded"))
 
 
 @lookup("cite", "db")
@@ -288,7 +297,7 @@ def cite(q, given: dict, db=None) -> None:
 # --- building --------------------------------------------------------------------------------
 
 DataOpt = Annotated[Optional[Path], typer.Option(
-    "--data", metavar="DIR", help="Data folder (default: the one shipped with caj).")]
+    "--data", metavar="DIR", help=_("Data folder (default: the one shipped with caj)."))]
 
 
 @app.command()
@@ -311,7 +320,8 @@ def validate(data: DataOpt = None) -> None:
 def build(
     data: DataOpt = None,
     out: Annotated[Optional[Path], typer.Option(
-        "--out", "-o", metavar="FILE", help="Database to write (default: $CAJ_DB, else ./caj.db).")] = None,
+        "--out", "-o", metavar="FILE",
+        help=_("Database to write (default: $CAJ_DB, else ./caj.db)."))] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Validate the records and build the SQLite database, atomically.
@@ -332,7 +342,7 @@ def build(
 
 export_app = typer.Typer(
     name="export", no_args_is_help=False, invoke_without_command=True, rich_markup_mode=None,
-    help="The whole database for other tools: TimelineJS, a Frictionless data package, CSL-JSON.")
+    help=_("The whole database for other tools: TimelineJS, a Frictionless data package, CSL-JSON."))
 app.add_typer(export_app, name="export")
 
 
@@ -361,7 +371,7 @@ def _export(what: str, write, target, quiet: bool) -> None:
 def export_timelinejs(
     out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = None,
     with_undated: Annotated[bool, typer.Option(
-        "--with-undated", help="Add statements the documents make without a date.")] = False,
+        "--with-undated", help=_("Add statements the documents make without a date."))] = False,
 ) -> None:
     """The timeline as TimelineJS3 JSON: a title slide, one event per fact, grouped by country.
 
@@ -380,7 +390,7 @@ def export_timelinejs(
 @export_app.command("datapackage")
 def export_datapackage(
     folder: Annotated[Path, typer.Argument(
-        metavar="DIR", help="Folder to write: new, empty, or caj's own previous export (replaced).")],
+        metavar="DIR", help=_("Folder to write: new, empty, or caj's own previous export (replaced)."))],
     quiet: QuietOpt = False, db: DbOpt = None,
 ) -> None:
     """A Frictionless data package: one CSV per table and datapackage.json with types and keys.
@@ -414,12 +424,14 @@ def export_csl_json(out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = Non
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option("--host", metavar="HOST", help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(
+        "--host", metavar="HOST", help=_("Address to listen on."))] = "127.0.0.1",
     port: Annotated[int, typer.Option(
-        "--port", metavar="PORT", min=1, max=65535, help="Port to listen on.")] = 8001,
-    open_browser: Annotated[bool, typer.Option("--open", help="Open it in a web browser.")] = False,
+        "--port", metavar="PORT", min=1, max=65535, help=_("Port to listen on."))] = 8001,
+    open_browser: Annotated[bool, typer.Option("--open", help=_("Open it in a web browser."))] = False,
     metadata: Annotated[bool, typer.Option(
-        "--metadata", help="Print the Datasette metadata (JSON) and exit (for datasette package).")] = False,
+        "--metadata",
+        help=_("Print the Datasette metadata (JSON) and exit (for datasette package)."))] = False,
     out: OutOpt = None, db: DbOpt = None,
 ) -> None:
     """Reader pages and the data pages on the web (Datasette, read-only). Needs caj[web].
@@ -466,17 +478,17 @@ def main() -> None:
 
 def overview() -> str:
     """What bare `caj` prints: every command, what it answers, one example each."""
-    return _listing(app, "caj", groups=True) + (
-        "\nEvery command: -h for its options. The lookups (timeline, oda, projects, show,\n"
-        "search, sources, countries, actors, topics, conflicts) take\n"
-        "--format table|csv|tsv|json|jsonl|markdown.\n")
+
+    tail = _("Every command: -h for its options. The lookups (timeline, oda, projects, show, search, "
+             "sources, countries, actors, topics, conflicts) take --format "
+             "table|csv|tsv|json|jsonl|markdown, and every command --lang en|ru|ja.")
+    return _listing(app, "caj", groups=True) + "\n" + "\n".join(render.wrap(tail, 78)) + "\n"
 
 
 def _listing(typer_app, prefix: str, groups: bool = False) -> str:
     """Each command's first help line and first example, wrapped to 80 columns."""
-    import textwrap
 
-    lines = [f"{prefix}: Japan's relations with Central Asia, fact by fact.", "", "Commands:"]
+    lines = [f"{prefix}: " + _("Japan's relations with Central Asia, fact by fact."), "", _("Commands:")]
     entries = [(c.name or c.callback.__name__, c.callback.__doc__) for c in typer_app.registered_commands]
     if groups:
         entries += [(g.name, g.typer_instance.registered_callback.callback.__doc__)
@@ -484,9 +496,10 @@ def _listing(typer_app, prefix: str, groups: bool = False) -> str:
     for name, doc in entries:
         doc = (doc or "").strip()
         first = doc.splitlines()[0] if doc else ""
-        example = next((x.strip().split(" · ")[0].removeprefix("Examples:").strip()
-                        for x in doc.splitlines() if "Examples:" in x), "")
-        lines += textwrap.wrap(first, 78, initial_indent=f"  {name:<10} ", subsequent_indent=" " * 13)
+        said = next((x.strip() for x in doc.splitlines() if EXAMPLES in x or _(EXAMPLES) in x), "")
+        example = said.split(" · ")[0].removeprefix(_(EXAMPLES)).removeprefix(EXAMPLES).strip()
+        said = render.wrap(_(first), 78 - 13)
+        lines += [f"  {name:<10} {said[0]}", *(" " * 13 + more for more in said[1:])]
         if example:
-            lines.append(f"{'':13}e.g. {example}")
+            lines.append(f"{'':13}{_('e.g.')} {example}")
     return "\n".join(lines) + "\n"

@@ -11,19 +11,23 @@ import re
 import signal
 import sys
 
+from caj.core import i18n
 from caj.core.errors import INTERRUPTED, CajError, UsageError, WriteError, shown
+from caj.core.i18n import _
 
 
 def run(app, overview) -> int:
     """Run `app` on sys.argv; return the exit code. Never a traceback, unless CAJ_DEBUG is set."""
     _steady_stderr()
+    i18n.speak_from(sys.argv[1:])  # each run starts in the language asked for (English else)
     _steady_stdout()
     if getattr(signal.getsignal(signal.SIGINT), "start_guard", False):  # caj.__main__'s: from now
         signal.signal(signal.SIGINT, signal.default_int_handler)  # on KeyboardInterrupt, so
         # that safefile removes its temporary files and the line below is said
     try:
         _check_arguments(sys.argv[1:])
-        if len(sys.argv) == 1:
+        # bare `caj` (a language given or not): every command, one example each
+        if command_name(sys.argv) is None and not {"-h", "--help", "--version"} & set(sys.argv[1:]):
             sys.stdout.write(overview())
             return _flushed(0)
         stdout = sys.stdout
@@ -35,7 +39,7 @@ def run(app, overview) -> int:
                 # keeps the final flush quiet; the reader leaving early (`| head`) is no failure
                 return _quiet_pipe() if sys.stdout is not stdout else _exit_code(exc)
         if code == INTERRUPTED:  # Typer's answer to a KeyboardInterrupt in the command
-            return _fail("interrupted", INTERRUPTED)
+            return _fail(_("interrupted"), INTERRUPTED)
         return _flushed(code if isinstance(code, int) else 0)
     except BaseException as exc:  # noqa: BLE001: every failure ends as one line, here
         return _failure(exc)
@@ -94,9 +98,9 @@ def _failure(exc: BaseException) -> int:
     if isinstance(exc, ClickException):
         return _fail(click_message(exc), exc.exit_code)
     if isinstance(exc, (KeyboardInterrupt, Abort)):
-        return _fail("interrupted", INTERRUPTED)
+        return _fail(_("interrupted"), INTERRUPTED)
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EBADF, errno.EIO):
-        return _fail(f"cannot write the output: {os.strerror(exc.errno).lower()}", 1)
+        return _fail(_("cannot write the output: {reason}").format(reason=os.strerror(exc.errno).lower()), 1)
     if os.environ.get("CAJ_DEBUG"):
         raise exc
     from caj.reading.db import diagnose
@@ -150,9 +154,10 @@ def _check_arguments(args: list[str]) -> None:
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:
-            raise UsageError(f"argument {n} is not valid UTF-8: {shown(arg)}") from None
+            said = _("argument {n} is not valid UTF-8: {value}").format(n=n, value=shown(arg))
+            raise UsageError(said) from None
         if "\0" in arg:  # only a caller in the same process can pass one: exec cannot
-            raise UsageError(f"argument {n} holds a NUL character: {shown(arg)}")
+            raise UsageError(_("argument {n} holds a NUL character: {value}").format(n=n, value=shown(arg)))
 
 
 @contextlib.contextmanager
@@ -162,7 +167,8 @@ def _only_the_command_asked_for(app, argv: list[str]):
     still see them all; the full list is restored afterwards."""
     every = app.registered_commands
     completing = any(k.startswith("_CAJ_COMPLETE") for k in os.environ)
-    wanted = [c for c in every if (c.name or c.callback.__name__) == argv[1]] if len(argv) > 1 else []
+    name = command_name(argv)
+    wanted = [c for c in every if (c.name or c.callback.__name__) == name] if name else []
     if wanted and not completing:
         app.registered_commands = wanted
     try:
@@ -182,8 +188,9 @@ def click_message(exc) -> str:
     from typer._click.exceptions import MissingParameter
 
     if isinstance(exc, MissingParameter) and exc.param is not None:
-        where = f"; see `{exc.ctx.command_path} -h`" if exc.ctx is not None else ""
-        return f"missing {exc.param.param_type_name} {_param_name(exc.param)}{where}"
+        where = _("; see `{command} -h`").format(command=exc.ctx.command_path) if exc.ctx is not None else ""
+        kind = _("argument") if exc.param.param_type_name == "argument" else _("option")
+        return _("missing {kind} {name}").format(kind=kind, name=_param_name(exc.param)) + where
     if isinstance(exc, BadParameter) and exc.param is not None:
         message = f"{_param_name(exc.param)}: {exc.message}"
     else:
@@ -202,19 +209,28 @@ def _param_name(param) -> str:
     return (param.human_readable_name or "").upper()
 
 
+def command_name(argv: list[str]) -> str | None:
+    """The command asked for: the first argument that is not the global --lang and its value."""
+    args = argv[1:]
+    while args and (args[0] == "--lang" or args[0].startswith("--lang=")):
+        args = args[2:] if args[0] == "--lang" else args[1:]
+    return args[0] if args else None
+
+
 def _slip_hint(exc) -> str:
     """`caj projects uzbekistan`: a value given without its option gets the option named."""
     m = re.search(r"unexpected extra argument(?:\(s\)|s)? \((.*)\)", exc.format_message())
     argv = sys.argv
-    if not m or len(argv) < 2:
+    command = command_name(argv)
+    if not m or command is None:
         return ""
     value = (m.group(1).split() or [""])[0]
     from caj.reading.questions import slips
 
-    for what, option in slips(argv[1]) if value else ():
+    for what, option in slips(command) if value else ():
         if _resolves(what, value, argv):
-            return f"; did you mean {option} {value}?"
-    return f"; `caj {argv[1]} -h` lists its options"
+            return _("; did you mean {option} {value}?").format(option=option, value=value)
+    return _("; `caj {command} -h` lists its options").format(command=command)
 
 
 def _resolves(what: str, value: str, argv: list[str]) -> bool:

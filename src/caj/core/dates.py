@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from caj.core.i18n import _
+
 DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 DECADE = re.compile(r"(\d{3})(?:0'?s|[xX])")
 # the years a reader may ask for, in every date and on every face: four digits, no leading zero
@@ -36,7 +38,8 @@ def date_span(value) -> tuple[str, str]:
 
 
 def _not_a_date(value) -> ValueError:
-    return ValueError(f"{_quoted(value)} is not a date; give YYYY, YYYY-MM, YYYY-MM-DD or a decade (1990s)")
+    return ValueError(_("{value} is not a date; give YYYY, YYYY-MM, YYYY-MM-DD or a decade (1990s)").format(
+        value=_quoted(value)))
 
 
 def _quoted(value) -> str:
@@ -54,14 +57,14 @@ def year(value) -> int:
     """A four-digit year from FIRST_YEAR to LAST_YEAR; a ValueError for anything else."""
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}", text):
-        raise ValueError(f"{_quoted(value)} is not a year; give four digits, e.g. 2016")
+        raise ValueError(_("{value} is not a year; give four digits, e.g. 2016").format(value=_quoted(value)))
     return _known(int(text), value)
 
 
 def _known(y: int, value) -> int:
     if not FIRST_YEAR <= y <= LAST_YEAR:
-        raise ValueError(f"{_quoted(value)} is not a year caj knows; "
-                         f"give one from {FIRST_YEAR} to {LAST_YEAR}")
+        raise ValueError(_("{value} is not a year caj knows; give one from {first} to {last}").format(
+            value=_quoted(value), first=FIRST_YEAR, last=LAST_YEAR))
     return y
 
 

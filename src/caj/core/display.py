@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from caj.core import vocab
+from caj.core.i18n import N_, _, numbers
 
 SCALE_FACTOR = {"unit": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -16,25 +17,44 @@ SYMBOL = {"USD": "US$", "JPY": "¥"}
 
 
 def num(value: float, places: int = 2) -> str:
-    """1600 -> '1,600'; 0.57 -> '0.57'; 7.5 -> '7.5': no trailing zeros, thousands separated."""
+    """1600 -> '1,600'; 0.57 -> '0.57'; 7.5 -> '7.5': no trailing zeros, thousands separated
+    (in Russian 1 600 and 0,57: the reader's language's separators)."""
+    return _local(_english(value, places))
+
+
+def _english(value: float, places: int = 2) -> str:
     return f"{value:,.{places}f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
 
 
+def _local(figure: str) -> str:
+    """An English-written figure with the separators of the language spoken."""
+    n = numbers()
+    if not n:
+        return figure
+    return figure.replace(",", "\0").replace(".", n["decimal"]).replace("\0", n["group"])
+
+
 def money(amount, currency, scale, ceiling=False, instrument=None, places: int | None = None) -> str:
-    """'up to US$400 million (loan)'; `places` fixes the decimals, so amounts side by side align."""
+    """'up to US$400 million (loan)'; `places` fixes the decimals, so amounts side by side align.
+    In another language, as it writes money: '1158,29 млн иен', '1,158.29百万円'."""
     if amount is None:
         return ""
-    figure = f"{amount:,.{places}f}" if places is not None else num(amount)
-    text = f"{SYMBOL.get(currency, (currency or '') + ' ')}{figure}"
-    text += "" if scale in (None, "unit") else f" {scale}"
+    figure = _local(f"{amount:,.{places}f}") if places is not None else num(amount)
+    n = numbers()
+    if n:
+        scaled = "" if scale in (None, "unit") else n["scales"][scale]
+        text = n["money"].format(amount=figure, scale=scaled, currency=n["currencies"][currency]).strip()
+    else:
+        text = f"{SYMBOL.get(currency, (currency or '') + ' ')}{figure}"
+        text += "" if scale in (None, "unit") else f" {scale}"
     if ceiling:
-        text = f"up to {text}"
-    return f"{text} ({instrument})" if instrument else text
+        text = _("up to {money}").format(money=text)
+    return f"{text} ({_(instrument)})" if instrument else text
 
 
 def places(amounts) -> int:
     """The decimals that show every amount of a column exactly (at most 2), so they align."""
-    return max([0, *(len(num(a).partition(".")[2]) for a in amounts if a is not None)])
+    return max([0, *(len(_english(a).partition(".")[2]) for a in amounts if a is not None)])
 
 
 def capacity(value, unit) -> str | None:
@@ -76,12 +96,17 @@ def _plain(core: str) -> str:
 
 # --- marks and caveats ------------------------------------------------------------------------
 
-MARKS = (("corroborated", "+", "stated in both documents"), ("disputed", "!", "contradicted by the record"),
-         ("refined", "~", "refined by the record"))
-UNDATED = ("*", "undated in the document: dated as of the document itself")
+MARKS = (("corroborated", "+", N_("stated in both documents")),
+         ("disputed", "!", N_("contradicted by the record")), ("refined", "~", N_("refined by the record")))
+UNDATED = ("*", N_("undated in the document: dated as of the document itself"))
 CAVEATED = "†"
-LEGEND = ("+ stated in both documents   ! contradicted by the record   ~ refined by it\n"
-          "* undated in the document: dated as of the document itself")
+
+
+def legend() -> str:
+    """The key to the marks, as a table's notes give it, in the reader's language."""
+    said = (_("stated in both documents"), _("contradicted by the record"), _("refined by it"))
+    first = "   ".join(f"{mark} {text}" for (_key, mark, _text), text in zip(MARKS, said, strict=True))
+    return f"{first}\n{UNDATED[0]} {_(UNDATED[1])}"
 
 
 def marks(row: dict) -> str:
@@ -91,7 +116,8 @@ def marks(row: dict) -> str:
     return out + (CAVEATED if row.get("caveats") else "")
 
 
-CURRENCY_MARKS = re.compile(r"[¥$€£]|\b(?:yen|JPY|USD|US\s?dollars?|dollars?)\b", re.IGNORECASE)
+# a pattern, not a compiled one: only the build reads it (re caches it there), never a lookup
+CURRENCY_MARKS = r"[¥$€£]|\b(?:yen|JPY|USD|US\s?dollars?|dollars?)\b"
 
 
 def oda_caveats(*, value_stated: str, currency: str, year_basis: str, measure: str,
@@ -103,7 +129,7 @@ def oda_caveats(*, value_stated: str, currency: str, year_basis: str, measure: s
         out.append("not confirmed by a public-record source")
     if disputed:
         out.append("contradicted by a public-record source")
-    if not CURRENCY_MARKS.search(value_stated or ""):
+    if not re.search(CURRENCY_MARKS, value_stated or "", re.IGNORECASE):
         out.append(f"currency not printed, read as {currency}")
     if year_basis == "unspecified":
         out.append("calendar or fiscal year not stated")
@@ -114,8 +140,20 @@ def oda_caveats(*, value_stated: str, currency: str, year_basis: str, measure: s
 
 def conversion_caveat(year: int, rate: float | None, source: str | None) -> str:
     if rate is None:
-        return f"no exchange rate for {year}: not converted"
-    return f"converted at ¥{rate:.2f} per US$, the {year} annual average ({source})"
+        return _("no exchange rate for {year}: not converted").format(year=year)
+    return _("converted at ¥{rate} per US$, the {year} annual average ({source})").format(
+        rate=f"{rate:.2f}", year=year, source=source)
+
+
+# the caveats the build stores, in English in every machine format; a table says them in words
+CAVEATS = (N_("not confirmed by a public-record source"), N_("contradicted by a public-record source"),
+           N_("currency not printed, read as JPY"), N_("currency not printed, read as USD"),
+           N_("calendar or fiscal year not stated"), N_("not stated whether disbursed or committed"))
+
+
+def caveat(text: str) -> str:
+    """A stored caveat in the reader's language (a conversion's is made in it already)."""
+    return _(text)
 
 
 def caveat_groups(rows: list[dict], label, skip: tuple[str, ...] = ()) -> dict[str, list[str]]:
@@ -131,19 +169,23 @@ def caveat_groups(rows: list[dict], label, skip: tuple[str, ...] = ()) -> dict[s
 def oda_caption(rows: list[dict], currency: str | None) -> str:
     """The first note of an ODA table: what the amounts are, and the rate of any conversion."""
     measures = {r["measure"] for r in rows}
-    text = "Amounts as the sources state them"
-    text += f"; each a {next(iter(measures))}." if len(measures) == 1 and rows else "."
+    if len(measures) == 1 and rows:
+        text = _("Amounts as the sources state them; each a {measure}.").format(
+            measure=_(vocab.label("measure", next(iter(measures)))))
+    else:
+        text = _("Amounts as the sources state them.")
     if currency:
-        text += (f" {currency} at the annual average rate of the figure's year: World Bank WDI "
-                 f"PA.NUS.FCRF (source {vocab.RATE_SOURCE}).")
+        text += " " + _("{currency} at the annual average rate of the figure's year: World Bank WDI "
+                        "PA.NUS.FCRF (source {source}).").format(currency=currency, source=vocab.RATE_SOURCE)
     return text
 
 
 def caveat_notes(rows: list[dict], label) -> list[str]:
     """Each caveat once, with the rows it applies to: '† not confirmed ...: all rows'."""
     which = caveat_groups(rows, label)
-    return [f"{CAVEATED} {caveat}: " + ("all rows" if len(applies) == len(rows) > 1 else ", ".join(applies))
-            for caveat, applies in which.items()]
+    every = _("all rows")
+    return [f"{CAVEATED} {caveat(c)}: " + (every if len(applies) == len(rows) > 1 else ", ".join(applies))
+            for c, applies in which.items()]
 
 
 def oda_total_note(rows: list[dict], total: float | None, why: str, converted: bool) -> tuple[str, str, str]:
@@ -154,11 +196,13 @@ def oda_total_note(rows: list[dict], total: float | None, why: str, converted: b
     r0 = rows[0]
     cur = r0.get("converted_currency") or r0["currency"]
     flag = f" {CAVEATED}" if any(r["caveats"] for r in rows) else ""
-    what = (f"Total: the sum of {len(rows)} {r0['measure']} figures for {r0['year']}, in "
-            f"{cur} {r0['scale']}{' as converted' if converted else ''}")
-    what += "; it carries every caveat of its rows." if flag else "."
+    what = (_("Total: the sum of {n} {measure} figures for {year}, in {currency} {scale} as converted")
+            if converted else _("Total: the sum of {n} {measure} figures for {year}, in {currency} {scale}")
+            ).format(n=len(rows), measure=_(r0["measure"]), year=r0["year"], currency=cur,
+                     scale=_(r0["scale"]))
+    what += _("; it carries every caveat of its rows.") if flag else "."
     decimals = places(r.get("converted" if converted else "amount") for r in rows)
-    return f"Total{flag}", money(total, cur, r0["scale"], places=decimals), what
+    return _("Total") + flag, money(total, cur, r0["scale"], places=decimals), what
 
 
 def fact_values(f: dict) -> list[tuple[str, str]]:
@@ -166,20 +210,21 @@ def fact_values(f: dict) -> list[tuple[str, str]]:
     out = []
     if "oda" in f:
         o = f["oda"]
-        out.append(("Value", f"{money(o['amount'], o['currency'], o['scale'])}, {o['measure']}, "
-                             f"{o['year']} (printed: {o['value_stated']})"))
+        out.append((_("Value"), _("{money}, {measure}, {year} (printed: {stated})").format(
+            money=money(o['amount'], o['currency'], o['scale']), measure=_(o['measure']), year=o['year'],
+            stated=o['value_stated'])))
     if "figure" in f:
         g = f["figure"]
         value = f"{num(g['value'])} {g['unit']}" if g.get("value") is not None else g["value_display"]
         qualifier = f" ({g['qualifier']})" if g.get("qualifier") else ""
-        out.append(("Value", f"{g['quantity']}: {value}{qualifier}"))
+        out.append((_("Value"), f"{g['quantity']}: {value}{qualifier}"))
     if "project" in f:
         p = f["project"]
-        out.append(("Project", p["name"]))
+        out.append((_("Project"), p["name"]))
         cost = money(p["finance_amount"], p["finance_currency"], p["finance_scale"],
                      p["finance_ceiling"], p["finance_instrument"])
         size = "; ".join(x for x in (cost, capacity(p["capacity_value"], p["capacity_unit"]) or "") if x)
-        out.append(("Size", size))
+        out.append((_("Size"), size))
     return [(label, text) for label, text in out if text]
 
 
@@ -187,18 +232,18 @@ def fact_values(f: dict) -> list[tuple[str, str]]:
 
 def no_hits(asked: str) -> str:
     """What a search that finds nothing says, and what to try instead (the command and the page)."""
-    return f"nothing matches {asked}; try fewer words or a prefix like rail*"
+    return _("nothing matches {asked}; try fewer words or a prefix like rail*").format(asked=asked)
 
 
-UNCHECKED = "not checked against a copy"
+UNCHECKED = N_("not checked against a copy")
 
 
 def checked(source: dict) -> str:
     """What a reader is told of a source's check: the day its page was read against a stored copy,
     or that it was not; nothing for the documents themselves (they are the texts curated)."""
     if source.get("checked"):
-        return f"checked {source['checked']}"
-    return "" if source.get("document") else UNCHECKED
+        return _("checked {day}").format(day=source["checked"])
+    return "" if source.get("document") else _(UNCHECKED)
 
 
 def source_label(s: dict) -> str:

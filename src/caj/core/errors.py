@@ -46,8 +46,20 @@ class NotFound(UsageError):
 
     def __init__(self, what: str, given: str, suggestions: list[str] | None = None) -> None:
         self.what, self.given, self.suggestions = what, given, list(suggestions or [])
-        hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown {what} {shown(given)}{hint}")
+        from caj.core.i18n import _
+
+        hint = _("; did you mean {names}?").format(names=", ".join(repr(s) for s in self.suggestions)) \
+            if self.suggestions else ""
+        super().__init__(_("unknown {what} {value}").format(what=_(what), value=shown(given)) + hint)
+
+
+def _things() -> tuple[str, ...]:
+    """What a reader may name that caj does not know, as error lines say it (for the catalog)."""
+    from caj.core.i18n import N_
+
+    return (N_("country"), N_("topic"), N_("actor"), N_("source"), N_("sector"), N_("id"),
+            N_("fact or source id"), N_("source id"), N_("format"), N_("style"), N_("lane"),
+            N_("currency"), N_("kind"), N_("status"), N_("actor kind"), N_("language"))
 
 
 class DatabaseError(CajError):

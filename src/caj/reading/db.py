@@ -9,6 +9,7 @@ from pathlib import Path
 
 from caj.core import vocab
 from caj.core.errors import DatabaseError, UsageError, shown
+from caj.core.i18n import N_, _
 
 SHIPPED = Path(__file__).resolve().parent.parent / "caj.db"
 # the virtual tables building.database._finish makes beside the registry's tables and views
@@ -33,8 +34,8 @@ def connect(db: str | os.PathLike | None = None) -> sqlite3.Connection:
     if folder:
         raise UsageError(f"--db {shown(path)} is a folder; give the database file (such as caj.db)")
     if not found:
-        hint = "; build one with `caj build`" if path == SHIPPED else ""
-        raise DatabaseError(f"database not found: {_named(path)}{hint}")
+        hint = N_("; build one with `caj build`") if path == SHIPPED else ""
+        raise DatabaseError(_("database not found: {path}").format(path=_named(path)) + _(hint))
     try:
         conn = _open(path)
         _check(conn, path)

@@ -9,10 +9,10 @@ records' own language and needs none.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable
 
+from caj.core import i18n
 from caj.core.errors import UsageError, shown
 
 ENGLISH = "en"
@@ -20,7 +20,8 @@ ENGLISH = "en"
 
 def languages(conn: sqlite3.Connection) -> dict[str, str]:
     """Language code -> its own name, English first."""
-    rows = conn.execute("SELECT ref, text FROM translations WHERE tbl = 'languages' ORDER BY ref")
+    rows = conn.execute("SELECT ref, text FROM translations WHERE tbl = 'languages' AND field = 'name' "
+                        "ORDER BY ref")
     return {ENGLISH: "English", **dict(rows.fetchall())}
 
 
@@ -30,24 +31,24 @@ def choose(conn: sqlite3.Connection, lang: str | None) -> str:
     if lang is None or not str(lang).strip():
         return ENGLISH
     known = languages(conn)
-    code = str(lang).strip().replace("-", "_").split(".")[0].split("_")[0].casefold()
+    code = i18n.code(lang)
     if code in known:
         return code
     there = ", ".join(f"{k} ({v})" for k, v in known.items())
     raise UsageError(f"unknown language {shown(lang)}; caj speaks {there}")
 
 
-def from_environment(env: dict[str, str] | None = None) -> str | None:
-    """CAJ_LANG, else the locale as gettext reads it (LANGUAGE's first, LC_ALL, LC_MESSAGES,
-    LANG); None when they name none (C, POSIX) or nothing is set."""
-    env = os.environ if env is None else env
-    if env.get("CAJ_LANG", "").strip():
-        return env["CAJ_LANG"].strip()
-    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(var, "").split(":")[0].strip()
-        if value:
-            return None if value.split(".")[0] in ("C", "POSIX") else value
-    return None
+def numbers(conn: sqlite3.Connection, lang: str) -> dict:
+    """How `lang` writes numbers and money, as the build took it from CLDR and the language's
+    data file; {} for English."""
+    import json
+
+    row = conn.execute("SELECT text FROM translations WHERE lang = ? AND tbl = 'languages' AND "
+                       "field = 'numbers'", (lang,)).fetchone()
+    return json.loads(row[0]) if row else {}
+
+
+from_environment = i18n.from_environment  # the locale as gettext reads it
 
 
 def spoken(conn: sqlite3.Connection, value: str | None) -> str:

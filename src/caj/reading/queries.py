@@ -16,6 +16,7 @@ from caj.core import display, vocab
 from caj.core.dates import bound
 from caj.core.dates import year as parse_year
 from caj.core.errors import NotFound, UsageError, literal, shown
+from caj.core.i18n import N_, _
 from caj.core.names import fold
 from caj.reading.db import stored_json
 
@@ -37,8 +38,10 @@ def choose(what: str, value: str | None, options: tuple[str, ...]) -> str | None
     import difflib
 
     near = difflib.get_close_matches(key, list(by_key), n=2, cutoff=0.5) if len(key) < 100 else []
-    hint = f"did you mean {' or '.join(repr(by_key[n]) for n in near)}? " if near else ""
-    raise UsageError(f"unknown {what} {shown(value)}; {hint}choose from {', '.join(options)}")
+    names = _(" or ").join(repr(by_key[n]) for n in near)
+    hint = _("did you mean {names}? ").format(names=names) if near else ""
+    raise UsageError(_("unknown {what} {value}; {hint}choose from {options}").format(
+        what=_(what), value=shown(value), hint=hint, options=", ".join(options)))
 
 
 def span(year=None, date_from=None, date_to=None) -> tuple[str | None, str | None]:
@@ -46,13 +49,15 @@ def span(year=None, date_from=None, date_to=None) -> tuple[str | None, str | Non
     try:
         if year is not None:
             if date_from is not None or date_to is not None:
-                raise UsageError("{year} cannot be combined with {from} or {to}", ("year", "from", "to"))
+                raise UsageError(_("{year} cannot be combined with {from} or {to}"), ("year", "from", "to"))
             return str(parse_year(year)), str(parse_year(year))
         lo, hi = bound(date_from, False), bound(date_to, True)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if lo and hi and lo > hi:
-        raise UsageError(f"{{from}} {literal(date_from)} is after {{to}} {literal(date_to)}", ("from", "to"))
+        said = _("{from} {after} is after {to} {before}")
+        said = said.replace("{after}", literal(date_from)).replace("{before}", literal(date_to))
+        raise UsageError(said, ("from", "to"))
     return (None if date_from is None else str(date_from).strip(),
             None if date_to is None else str(date_to).strip())
 
@@ -280,16 +285,17 @@ def convert(amount: float, have: str, want: str, rate: float | None) -> dict:
 def oda_total(rows: list[dict]) -> tuple[float | None, str]:
     """The sum, or why there is none: rows must share currency, scale, measure and year basis."""
     if len(rows) < 2:
-        return None, "a total needs two or more rows"
+        return None, _("a total needs two or more rows")
     differ = [name for name, key in (
-        ("currency", lambda r: r.get("converted_currency") or r["currency"]),
-        ("scale", lambda r: r["scale"]), ("measure", lambda r: r["measure"]),
-        ("year", lambda r: r["year"]), ("year basis", lambda r: r["year_basis"]),
+        (N_("currency"), lambda r: r.get("converted_currency") or r["currency"]),
+        (N_("scale"), lambda r: r["scale"]), (N_("measure"), lambda r: r["measure"]),
+        (N_("year"), lambda r: r["year"]), (N_("year basis"), lambda r: r["year_basis"]),
     ) if len({key(r) for r in rows}) > 1]
     if differ:
-        return None, f"no total: the rows differ in {' and '.join(differ)}"
+        what = _(" and ").join(_(d) for d in differ)
+        return None, _("no total: the rows differ in {what}").format(what=what)
     if any(r.get("converted_currency") and r["converted"] is None for r in rows):
-        return None, "no total: some rows have no exchange rate for their year"
+        return None, _("no total: some rows have no exchange rate for their year")
     field = "converted" if rows[0].get("converted_currency") else "amount"
     return round(sum(r[field] for r in rows), 4), ""
 
@@ -335,7 +341,7 @@ def show(conn, ref: str) -> dict:
     """`caj show`: one fact, or one entity, with everything about it; ids in any case."""
     key = str(ref).strip().casefold()
     if not key:
-        raise UsageError("give an id, e.g. `caj show oda-2016-uzbekistan` (`caj search` finds ids)")
+        raise UsageError(_("give an id, e.g. `caj show oda-2016-uzbekistan` (`caj search` finds ids)"))
     if len(key) > ID_MAX:
         raise NotFound("id", ref)
     row = conn.execute(f"SELECT {FACT_COLUMNS}, f.earliest, f.latest, f.precision FROM facts f "
@@ -441,7 +447,7 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 20, marked: bool = 
     matched words, for a face that highlights them. In another language the words are looked for
     in that language's index (core.words), and the hits are in that language."""
     if not str(text).strip():
-        raise UsageError("give words to search for, e.g. `caj search railway`")
+        raise UsageError(_("give words to search for, e.g. `caj search railway`"))
     try:
         limit = int(limit)
     except (TypeError, ValueError):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TextIO
 
 from caj.core import display, vocab
+from caj.core.i18n import _
 from caj.faces.terminal import render
 
 STANCES = vocab.CHOICES["stance"]  # (stance, heading) in the order a card lists them
-FLAGS = tuple((key, f"{mark} {text}") for key, mark, text in display.MARKS)
 
 
 class Card:
@@ -44,24 +44,26 @@ def draw(record: dict, out: TextIO) -> None:
 
 def _fact(card: Card, f: dict) -> None:
     card.add(f["title"], "bold")
-    basis = vocab.label("date_basis", f["date_basis"])
-    card.add(f"{f['id']} · {f['kind']} · {f['status']} · {f['when']} ({basis})", "dim")
-    flags = [text for key, text in FLAGS if f[key]]
+    basis = _(vocab.label("date_basis", f["date_basis"]))
+    kind, status = _(vocab.label("fact_kind", f["kind"])), _(vocab.label("status", f["status"]))
+    card.add(f"{f['id']} · {kind} · {status} · {f['when']} ({basis})", "dim")
+    flags = [f"{mark} {_(text)}" for key, mark, text in display.MARKS if f[key]]
     if flags:
         card.add("   ".join(flags))
     card.add()
     card.add(f["summary"])
     card.add()
-    card.field("Countries", ", ".join(f["country_names"]))
-    actors = [f"{e['name']} ({e['role']})" for e in f["entities"] if e["kind"] not in ("country", "region")]
-    card.field("Actors", ", ".join(actors))
-    card.field("Topics", ", ".join(f["topic_names"]))
+    card.field(_("Countries"), ", ".join(f["country_names"]))
+    actors = [f"{e['name']} ({_(vocab.label('role', e['role']))})" for e in f["entities"]
+              if e["kind"] not in ("country", "region")]
+    card.field(_("Actors"), ", ".join(actors))
+    card.field(_("Topics"), ", ".join(f["topic_names"]))
     _value(card, f)
     for stance, heading in STANCES:
         cites = [c for c in f["citations"] if c["stance"] == stance]
         if cites:
             card.add()
-            card.add(heading, "bold")
+            card.add(_(heading), "bold")
             for c in cites:
                 _citation(card, c)
 
@@ -75,7 +77,7 @@ def _citation(card: Card, c: dict) -> None:
     said = " · ".join(x for x in (c.get("value"), c.get("date")) if x)
     card.add(f"{c['source']}, {c['locator']}" + (f": {said}" if said else ""), indent=2)
     if not c.get("source_checked") and not c.get("source_document"):
-        card.add(f"({display.UNCHECKED})", "dim", indent=4)
+        card.add(f"({_(display.UNCHECKED)})", "dim", indent=4)
     if c.get("quote"):
         card.add(f"“{c['quote']}”", "italic", indent=4)
     if c.get("note"):
@@ -85,13 +87,13 @@ def _citation(card: Card, c: dict) -> None:
 def _entity(card: Card, e: dict) -> None:
     card.add(e["title"], "bold")
     codes = " · ".join(x for x in (e.get("iso2"), e.get("iso3")) if x)
-    card.add(" · ".join(x for x in (e["id"], e["kind"], codes) if x), "dim")
+    card.add(" · ".join(x for x in (e["id"], _(e["kind"]), codes) if x), "dim")
     card.add()
-    card.field("Also", ", ".join(e["aliases"]))
-    card.field("Part of", e.get("country_name") if e.get("country") else None)
-    card.field("Note", e.get("note"))
+    card.field(_("Also"), ", ".join(e["aliases"]))
+    card.field(_("Part of"), e.get("country_name") if e.get("country") else None)
+    card.field(_("Note"), e.get("note"))
     card.add()
-    card.add(f"Facts ({e['n_facts']})", "bold")
+    card.add(_("Facts ({n})").format(n=e["n_facts"]), "bold")
     for f in e["facts"]:
         mark = " *" if f["date_basis"] == "source" else ""
         lead = f"{f['when']}{mark}  "
@@ -99,4 +101,4 @@ def _entity(card: Card, e: dict) -> None:
         card.add(f["id"], "dim", indent=4)
     if any(f["date_basis"] == "source" for f in e["facts"]):
         card.add()
-        card.add(" ".join(display.UNDATED), "dim")
+        card.add(f"{display.UNDATED[0]} {_(display.UNDATED[1])}", "dim")

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from caj.core import vocab
+from caj.core.i18n import _
 from caj.faces import formats
 from caj.faces.formats import Col, View, cell, flat, is_utf8
 from caj.reading.queries import HIT_END, HIT_START  # a table highlights search hits
@@ -105,14 +106,14 @@ def _caption(view: View, console) -> None:
             console.print(Text(line, style="dim"), soft_wrap=True)
 
 
-TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.M)
+TRAILING = r" +((?:\x1b\[[0-9;]*m)*)$"  # compiled (and cached by re) when a table is drawn
 
 
 def _print_trimmed(console, renderable) -> None:
     """Print without the spaces Rich pads each line with, so a pasted table carries none."""
     with console.capture() as captured:
         console.print(renderable)
-    console.file.write(TRAILING.sub(r"\1", captured.get()))
+    console.file.write(re.sub(TRAILING, r"\1", captured.get(), flags=re.M))
 
 
 def _section_keys(rows: list[dict], view: View) -> list[str]:
@@ -313,8 +314,9 @@ def draw_bars(bars: list[tuple[str, float, str, str]], notes: str, out: TextIO,
     shown_w = max(len(b[2]) for b in bars)
     room = max(10, width - label_w - shown_w - 4)
     top = max(b[1] for b in bars) or 1
-    out.write(f"Japanese ODA in {bars[0][3]}, converted at each year's average rate ({vocab.RATE_SOURCE})\n")
-    for label, value, shown, _ in bars:
+    out.write(_("Japanese ODA in {currency}, converted at each year's average rate ({source})").format(
+        currency=bars[0][3], source=vocab.RATE_SOURCE) + "\n")
+    for label, value, shown, _group in bars:
         bar = "█" * max(1 if value else 0, round(room * value / top))
         out.write(f"{label:<{label_w}}  {bar}{' ' * (room - len(bar))}  {shown:>{shown_w}}\n")
     import textwrap

@@ -6,12 +6,13 @@ from __future__ import annotations
 import sys
 
 from caj.core import display, vocab
-from caj.core.display import LEGEND, SCALE_FACTOR
+from caj.core.display import SCALE_FACTOR
+from caj.core.i18n import N_, _
 from caj.faces.formats import Col, View
 from caj.faces.terminal import render
 from caj.reading import queries
 
-SHOW_HINT = "`caj show ID` gives every citation and note."
+SHOW_HINT = N_("`caj show ID` gives every citation and note.")
 Names = dict  # entity and topic names by id (queries.labels); a table shows them, never a machine format
 
 
@@ -41,11 +42,11 @@ def year_of(row: dict) -> str:
 def timeline_view(names: Names | None = None) -> View:
     return View(
         columns=[
-            Col("when", "Date", show=dated, ratio=3),
-            Col("title", "Fact", show=titled("title"), ratio=6, min_width=24, dim_after_first=True),
-            Col("sources", "Sources", show=source_ids, ratio=1),
+            Col("when", _("Date"), show=dated, ratio=3),
+            Col("title", _("Fact"), show=titled("title"), ratio=6, min_width=24, dim_after_first=True),
+            Col("sources", _("Sources"), show=source_ids, ratio=1),
         ],
-        caption=LEGEND + "\n" + SHOW_HINT,
+        caption=display.legend() + "\n" + _(SHOW_HINT),
         section_by=year_of,
         fields=vocab.COMMANDS["timeline"],
     )
@@ -55,7 +56,7 @@ def amount_cell(key: str, currency_key: str, decimals: int):
     """An amount column, every row to the same decimals so the figures align."""
     def show(value, row: dict) -> str:
         if row.get(key) is None:
-            return "no rate"
+            return _("no rate")
         return display.money(row[key], row[currency_key], row["scale"], places=decimals)
     return show
 
@@ -70,21 +71,21 @@ def oda_view(rows: list[dict], currency: str | None, names: Names | None = None)
     converted = amount_cell("converted", "converted_currency",
                             display.places(r.get("converted") for r in rows))
     cols = [
-        Col("year", "Year", show=dated, no_wrap=True),
-        Col("recipient", "Recipient", show=lambda v, r: f"{names.get(v, v)}\n{r['id']}", ratio=2,
+        Col("year", _("Year"), show=dated, no_wrap=True),
+        Col("recipient", _("Recipient"), show=lambda v, r: f"{names.get(v, v)}\n{r['id']}", ratio=2,
             min_width=10, dim_after_first=True),
         # converted, the figure as printed stands beside its conversion; otherwise the amount
         # in full, then as printed
-        *([] if currency else [Col("amount", "Amount", show=stated, justify="right", no_wrap=True)]),
-        Col("value_stated", "As printed", ratio=1, min_width=8),
+        *([] if currency else [Col("amount", _("Amount"), show=stated, justify="right", no_wrap=True)]),
+        Col("value_stated", _("As printed"), ratio=1, min_width=8),
     ]
     measures = {r["measure"] for r in rows}
     if len(measures) > 1:
-        cols.append(Col("measure", "Measure", ratio=1, min_width=8))
+        cols.append(Col("measure", _("Measure"), show=lambda v, r: _(v), ratio=1, min_width=8))
     if currency:
         cols += [Col("converted", currency, show=converted, justify="right", no_wrap=True),
-                 Col("rate_jpy_per_usd", "¥ per US$", show=rate, justify="right")]
-    cols += [Col("sources", "Sources", show=source_ids, ratio=1, min_width=9)]
+                 Col("rate_jpy_per_usd", _("¥ per US$"), show=rate, justify="right")]
+    cols += [Col("sources", _("Sources"), show=source_ids, ratio=1, min_width=9)]
     footer, total_note = _oda_total(rows, currency)
     caption = "\n".join(x for x in (display.oda_caption(rows, currency), total_note,
                                     caveat_notes(rows, names)) if x)
@@ -113,80 +114,84 @@ def projects_view(country: str | None = None, names: Names | None = None) -> Vie
     names = names or {}
 
     def sector_cell(value, row: dict) -> str:
-        return "\n".join(x for x in (names.get(value, value), row["status"], row.get("finance"),
+        return "\n".join(x for x in (names.get(value, value), _(row["status"]), row.get("finance"),
                                      row.get("capacity")) if x)
 
     def project_cell(_value, row: dict) -> str:
         """The project's name, then (dimmed) who is in it and its id."""
         who = dict.fromkeys(row["japanese_partners"] + row["local_partners"] + row["funders"])
-        with_ = ["with " + ", ".join(names.get(w, w) for w in who)] if who else []
+        with_ = [_("with {names}").format(names=", ".join(names.get(w, w) for w in who))] if who else []
         return "\n".join([row["project_name"], *with_, row["id"]])
 
     heading = (lambda row: names.get(country, country)) if country else (
         lambda row: names.get(row["host_country"], row["host_country"]))
     return View(
         columns=[
-            Col("when", "Date", show=dated, ratio=3),
-            Col("project_name", "Project", show=project_cell, ratio=4, min_width=20, dim_after_first=True),
-            Col("sector", "Sector, status, size", show=sector_cell, ratio=2, min_width=12),
-            Col("sources", "Sources", show=source_ids, ratio=1),
+            Col("when", _("Date"), show=dated, ratio=3),
+            Col("project_name", _("Project"), show=project_cell, ratio=4, min_width=20, dim_after_first=True),
+            Col("sector", _("Sector, status, size"), show=sector_cell, ratio=2, min_width=12),
+            Col("sources", _("Sources"), show=source_ids, ratio=1),
         ],
-        caption=LEGEND + "\n" + SHOW_HINT, section_by=heading, section_label=True,
+        caption=display.legend() + "\n" + _(SHOW_HINT), section_by=heading, section_label=True,
         fields=vocab.COMMANDS["projects"])
 
 
-SEARCH = View(
-    columns=[Col("kind", "Kind", no_wrap=True), Col("when", "Date", no_wrap=True),
-             Col("title", "Title", show=titled("title"), ratio=3, min_width=20, dim_after_first=True),
-             Col("match", "Match", ratio=3, min_width=20)],
-    highlight=True,
-    caption=SHOW_HINT,
-    fields=vocab.COMMANDS["search"],
-)
+def search_view() -> View:
+    return View(
+        columns=[Col("kind", _("Kind"), no_wrap=True), Col("when", _("Date"), no_wrap=True),
+                 Col("title", _("Title"), show=titled("title"), ratio=3, min_width=20, dim_after_first=True),
+                 Col("match", _("Match"), ratio=3, min_width=20)],
+        highlight=True, caption=_(SHOW_HINT), fields=vocab.COMMANDS["search"])
 
 
 def online(url, row: dict) -> str:
     """Where a source is online and whether its page was checked against a stored copy."""
-    return "\n".join(x for x in ("online" if url else "no URL", display.checked(row)) if x)
+    return "\n".join(x for x in (_("online") if url else _("no URL"), display.checked(row)) if x)
 
 
 def source_title(_value, row: dict) -> str:
     return display.source_label(row)
 
 
-SOURCES = View(columns=[Col("id", "Id", no_wrap=True), Col("kind", "Kind"),
-                        Col("when", "Date", no_wrap=True),
-                        Col("title", "Title", show=source_title, ratio=3),
-                        Col("publisher", "Publisher", ratio=2),
-                        Col("url", "Online", show=online, ratio=1),
-                        Col("n_facts", "Facts", justify="right")],
-               caption="[Bracketed]: no title known; a description. `caj cite ID` cites one.",
-               fields=vocab.COMMANDS["sources"])
+def sources_view() -> View:
+    return View(
+        columns=[Col("id", _("Id"), no_wrap=True), Col("kind", _("Kind"), show=lambda v, r: _(v)),
+                 Col("when", _("Date"), no_wrap=True), Col("title", _("Title"), show=source_title, ratio=3),
+                 Col("publisher", _("Publisher"), ratio=2), Col("url", _("Online"), show=online, ratio=1),
+                 Col("n_facts", _("Facts"), justify="right")],
+        caption=_("[Bracketed]: no title known; a description. `caj cite ID` cites one."),
+        fields=vocab.COMMANDS["sources"])
 
-ENTITIES = View(columns=[Col("title", "Name", ratio=2), Col("kind", "Kind"),
-                         Col("iso3", "ISO"), Col("aliases", "Aliases", show=joined, ratio=2),
-                         Col("n_facts", "Facts", justify="right"), Col("id", "Id", no_wrap=True)],
-                caption=SHOW_HINT, fields=vocab.COMMANDS["countries"])
 
-TOPICS = View(columns=[Col("title", "Topic", show=lambda v, r: ("  " if r["parent"] else "") + v,
-                           ratio=2),
-                       Col("n_facts", "Facts", justify="right"), Col("id", "Id", no_wrap=True)],
-              caption="A topic takes in the topics indented beneath it.",
-              fields=vocab.COMMANDS["topics"])
+def entities_view() -> View:
+    return View(
+        columns=[Col("title", _("Name"), ratio=2), Col("kind", _("Kind"), show=lambda v, r: _(v)),
+                 Col("iso3", _("ISO")), Col("aliases", _("Aliases"), show=joined, ratio=2),
+                 Col("n_facts", _("Facts"), justify="right"), Col("id", _("Id"), no_wrap=True)],
+        caption=_(SHOW_HINT), fields=vocab.COMMANDS["countries"])
 
-CONFLICTS = View(
-    columns=[Col("when", "Date", no_wrap=True),
-             Col("title", "Fact", show=titled("title"), ratio=2, min_width=16, dim_after_first=True),
-             Col("document_says", "The document says", ratio=2, min_width=12),
-             Col("stance", "Stance", no_wrap=True),
-             Col("record_says", "The record says", ratio=2, min_width=12),
-             Col("note", "Note", ratio=3, min_width=16)],
-    caption=SHOW_HINT,
-    fields=vocab.COMMANDS["conflicts"],
-)
 
-KEY_VALUE = View(columns=[Col("field", "Field", no_wrap=True), Col("value", "Value")],
-                 fields=("field", "value"))
+def topics_view() -> View:
+    return View(
+        columns=[Col("title", _("Topic"), show=lambda v, r: ("  " if r["parent"] else "") + v, ratio=2),
+                 Col("n_facts", _("Facts"), justify="right"), Col("id", _("Id"), no_wrap=True)],
+        caption=_("A topic takes in the topics indented beneath it."), fields=vocab.COMMANDS["topics"])
+
+
+def conflicts_view() -> View:
+    return View(
+        columns=[Col("when", _("Date"), no_wrap=True),
+                 Col("title", _("Fact"), show=titled("title"), ratio=2, min_width=16, dim_after_first=True),
+                 Col("document_says", _("The document says"), ratio=2, min_width=12),
+                 Col("stance", _("Stance"), show=lambda v, r: _(vocab.label("stance", v)), no_wrap=True),
+                 Col("record_says", _("The record says"), ratio=2, min_width=12),
+                 Col("note", _("Note"), ratio=3, min_width=16)],
+        caption=_(SHOW_HINT), fields=vocab.COMMANDS["conflicts"])
+
+
+def key_value_view() -> View:
+    return View(columns=[Col("field", _("Field"), no_wrap=True), Col("value", _("Value"))],
+                fields=("field", "value"))
 
 
 def emit_record(record: dict, fmt: str, out=None) -> None:
@@ -205,7 +210,7 @@ def emit_record(record: dict, fmt: str, out=None) -> None:
         cards.draw(record, out)
         return
     rows = ({"field": k, "value": v} for k, v in render.key_values(record))
-    render.emit(rows, fmt, KEY_VALUE, out)
+    render.emit(rows, fmt, key_value_view(), out)
 
 
 def oda_bars(rows: list[dict], names: Names | None = None) -> list[tuple[str, float, str, str]]:
