@@ -156,3 +156,9 @@ def test_the_examples_of_docs_python_md_run():
     # one session, as a notebook reads them: a block uses what an earlier one defined
     runner.run(doctest.DocTestParser().get_doctest("\n".join(blocks), {}, "python.md", "docs/python.md", 0))
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_the_package_names_every_question_of_the_library():
+    """`caj/__init__` names the lookups without importing the registry (import caj stays cheap);
+    the names are the registry's, all of them."""
+    assert set(caj.QUESTIONS) == {q.name for q in questions.on("python")}
