@@ -113,3 +113,14 @@ def test_the_library_and_mcp_take_a_language():
     assert caj.oda(year=2016, lang="ru") == records("--lang", "ru", "oda", "--year", "2016")
     with pytest.raises(caj.UsageError, match="unknown language"):
         caj.oda(lang="xx")
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120])
+def test_a_japanese_table_keeps_its_words_whole(columns):
+    """Wide characters may break anywhere, but never into a column of single characters: the
+    country heading, the dates and the labels stay whole."""
+    out = run_in_pty("--lang", "ja", "projects", "--country", "uzbekistan", columns=columns)
+    lines = [line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", out).splitlines()]
+    assert "ウズベキスタン" in [line.strip() for line in lines]
+    assert not [line for line in lines if 0 < cells(line.strip()) <= 2], lines[:12]
+    assert any("2004年" in line for line in lines)

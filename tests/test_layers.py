@@ -24,7 +24,7 @@ def test_import_contracts_are_kept():
     assert exe, "lint-imports (import-linter, in the test extra) is not installed"
     result = subprocess.run([exe], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 kept, 0 broken" in result.stdout
+    assert "4 kept, 0 broken" in result.stdout
 
 
 def test_registry_covers_every_column_of_the_database(conn):
@@ -99,12 +99,12 @@ def test_no_module_imports_another_modules_private_name():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("caj"):
                 found += [f"{path.name}: {node.module}.{a.name}" for a in node.names
-                          if a.name.startswith("_") and not a.name.startswith("__")]
+                          if a.name.startswith("_") and not a.name.startswith("__") and a.name != "_"]
             private = isinstance(node, ast.Attribute) and node.attr.startswith("_") \
                 and not node.attr.startswith("__")
             if private and isinstance(node.value, ast.Name) and node.value.id in _CAJ_MODULES:
                 found.append(f"{path.name}: {node.value.id}.{node.attr}")
-    assert not found, found
+    assert not found, found  # gettext's `_` is the one public name that begins so
 
 
 _CAJ_MODULES = {"queries", "render", "views", "cards", "display", "vocab", "export", "plot", "cite",

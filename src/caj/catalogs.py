@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from caj.building.i18n import PACKAGE, UI, _read, _write
+from caj.building.i18n import PACKAGE, UI, read_catalog, write_catalog
 
 
 def ui_template() -> Catalog:
@@ -85,12 +85,12 @@ def ui_update() -> list[Path]:
     written = []
     for lang in sorted(p.name for p in UI.glob("*") if p.is_dir()):
         path = UI / lang / "LC_MESSAGES" / "caj.po"
-        cat = _read(path, lang) if path.exists() else Catalog(
+        cat = read_catalog(path, lang) if path.exists() else Catalog(
             locale=lang, project="caj", msgid_bugs_address=None, fuzzy=False,
             header_comment=f"# Every word caj prints, in {lang}.")
         cat.update(pot, update_header_comment=False)
         cat.obsolete.clear()
-        _write(path, cat)
+        write_catalog(path, cat)
         written.append(path)
     return written
 

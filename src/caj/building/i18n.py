@@ -112,12 +112,12 @@ def update(root: Path) -> list[Path]:
     for lang in languages(root):
         for domain in sorted(set(DOMAINS.values())):
             path = root / "locale" / lang / f"{domain}.po"
-            cat = _read(path, lang) if path.exists() else Catalog(
+            cat = read_catalog(path, lang) if path.exists() else Catalog(
                 locale=lang, project=f"caj data: {domain}", msgid_bugs_address=None, fuzzy=False,
                 header_comment=f"# caj's curated records, {domain}, in {lang}. See data/README.md.")
             cat.update(template(ds, domain), update_header_comment=False)
             cat.obsolete.clear()  # git keeps the history; an obsolete entry only misleads
-            _write(path, cat)
+            write_catalog(path, cat)
             written.append(path)
     return written
 
@@ -128,12 +128,12 @@ def new_language(root: Path, lang: str) -> list[Path]:
     return update(root)
 
 
-def _read(path: Path, lang: str) -> Catalog:
+def read_catalog(path: Path, lang: str) -> Catalog:
     with path.open("rb") as fh:
         return read_po(fh, locale=lang)
 
 
-def _write(path: Path, cat: Catalog) -> None:
+def write_catalog(path: Path, cat: Catalog) -> None:
     with path.open("wb") as fh:
         write_po(fh, cat, width=100, sort_output=False, include_previous=True, omit_header=False)
 
@@ -156,7 +156,7 @@ def catalogs(root: Path) -> dict[str, dict[tuple[str, str], Entry]]:
         found = out.setdefault(lang, {})
         for path in sorted((root / "locale" / lang).glob("*.po")):
             rel = path.relative_to(root.parent).as_posix() if root.parent in path.parents else str(path)
-            for msg in _read(path, lang):
+            for msg in read_catalog(path, lang):
                 if msg.id and msg.string and not msg.fuzzy:
                     found[(msg.context, msg.id)] = Entry(msg.string, rel, msg.lineno)
     return out
@@ -307,7 +307,7 @@ def ui_compile(dest: Path | None = None) -> list[Path]:
         mo = (dest / po.relative_to(UI) if dest else po).with_suffix(".mo")
         mo.parent.mkdir(parents=True, exist_ok=True)
         with mo.open("wb") as fh:
-            write_mo(fh, _read(po, po.parent.parent.name), use_fuzzy=False)
+            write_mo(fh, read_catalog(po, po.parent.parent.name), use_fuzzy=False)
         out.append(mo)
     return out
 

@@ -146,8 +146,13 @@ def _grid(rows, view: View, columns: list[Col], cells, widths: list[int]):
 
 
 def _longest(text: str) -> int:
-    # a run of wide characters may break anywhere: its longest unbreakable part is one character
-    return max([0, *(2 if _breakable(t) else cell_width(t) for t in text.split())])
+    # a run of wide characters may break between any two, but a column narrower than a short
+    # word or name of them (2004年, ウズベキスタン) reads as a column of single characters
+    widths = (min(cell_width(t), WIDE_WORD) if _breakable(t) else cell_width(t) for t in text.split())
+    return max([0, *widths])
+
+
+WIDE_WORD = 16  # cells: a heading or a date of wide characters is kept whole up to this width
 
 
 def fit_widths(columns: list[Col], cells: list[list], total: int) -> list[int] | None:
@@ -188,7 +193,7 @@ def draw_cards(rows: list[dict], view: View, console) -> int:
     at any width, and every id whole (one longer than the screen keeps its own line)."""
     from rich.text import Text
 
-    label_w = max(len(c.header or "Flags") for c in view.columns)
+    label_w = max(cell_width(c.header or "Flags") for c in view.columns)
     last = _START
     for n, row in enumerate(rows):
         if view.section_by and (key := view.section_by(row)) != last:
@@ -221,7 +226,7 @@ def _card_field(console, label: str, text: str, label_w: int, dim_after_first: b
     for i, line in enumerate(lines):
         style = "dim" if i and dim_after_first else None
         for part in wrap(line, room):
-            head = f"{label:<{label_w}} " if first else " " * indent
+            head = label + " " * (label_w - cell_width(label) + 1) if first else " " * indent
             shown = Text()
             shown.append(head, style="bold" if first else None)
             shown.append(part, style=style)
@@ -247,6 +252,10 @@ def wrap(text: str, width: int) -> list[str]:
             if cell_width(candidate) <= width or not current and not _breakable(word):
                 current = candidate
                 continue
+            room = width - cell_width(current) - 1
+            if current and _breakable(word) and room >= 4:  # wide text fills the line it starts on
+                head, word = _cut(word, room)
+                current = f"{current} {head}"
             if current:
                 out.append(current)
             current = word
