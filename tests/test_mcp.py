@@ -152,7 +152,8 @@ async def test_resources_open_a_fact_and_a_source(db_path, tmp_path):
         with pytest.raises(Exception, match="did you mean"):
             await s.read_resource("caj://facts/oda-2016-uzbekistn")
         assert await records(s, "sources", {})  # still answering
-    assert templates == {"caj://facts/{id}", "caj://sources/{id}"}
+    assert templates == {"caj://facts/{id}", "caj://sources/{id}", "caj://{lang}/facts/{id}",
+                         "caj://{lang}/sources/{id}"}
     assert json.loads(fact.contents[0].text) == cli_json("show", "oda-2016-uzbekistan")
     listed = next(r for r in cli_json("sources") if r["id"] == "idsa-2024")
     assert json.loads(source.contents[0].text) == listed
@@ -210,3 +211,17 @@ def test_a_missing_database_fails_at_once(tmp_path):
     proc = subprocess.run([*caj_exe(), "mcp", "--db", str(tmp_path / "none.db")], capture_output=True,
                           text=True, env=env(), timeout=60, stdin=subprocess.DEVNULL)
     assert proc.returncode == 1 and "database not found" in proc.stderr
+
+
+async def test_every_tool_and_resource_answers_in_a_language(db_path):
+    async with session(db_path) as s:
+        tools = (await s.list_tools()).tools
+        assert all("lang" in t.input_schema["properties"] and "Russian" in t.description for t in tools)
+        assert await records(s, "oda", {"year": 2016, "lang": "ru"}) == cli_json("--lang", "ru", "oda",
+                                                                                   "--year", "2016")
+        result = await s.call_tool("oda", {"lang": "xx"})
+        assert result.is_error and "unknown language" in result.content[0].text
+        fact = json.loads((await s.read_resource("caj://ja/facts/enersok-jbic-loan-2023")).contents[0].text)
+        assert fact == cli_json("--lang", "ja", "show", "enersok-jbic-loan-2023")
+        source = json.loads((await s.read_resource("caj://ru/sources/idsa-2024")).contents[0].text)
+        assert source["lang"] == "ru" and source["id"] == "idsa-2024"

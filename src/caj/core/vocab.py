@@ -523,8 +523,13 @@ def record_schema(command: str) -> dict:
         return {"type": "object", "required": list(SHOW_COMMON),
                 "properties": {n: field_schema(n) for n in SHOW_COMMON}}
     names = COMMANDS[command]
+    # in another language each record says which, and what it shows in English for want of a
+    # translation: two keys of their own, never present in English
+    spoken = {"lang": {"type": "string", "description": FIELDS["lang"].description},
+              "untranslated": {"type": "array", "items": {"type": "string"},
+                               "description": FIELDS["untranslated"].description}}
     return {"type": "object", "required": list(names), "additionalProperties": False,
-            "properties": {n: field_schema(n) for n in names}}
+            "properties": {**{n: field_schema(n) for n in names}, **spoken}}
 
 
 def schema(command: str) -> dict:

@@ -213,10 +213,22 @@ def add_resources(server: MCPServer, conn) -> None:
     def source(id: str) -> str:
         return _resource(lambda: _source(conn, id))
 
+    # the same, in another language: caj://ru/facts/{id}, caj://ja/sources/{id}
+    @server.resource("caj://{lang}/facts/{id}", name="fact-in-language", mime_type="application/json",
+                     description="One fact (or entity) in a language (ru, ja), as `caj --lang LANG show ID "
+                                 "--format json` gives it.")
+    def fact_in(lang: str, id: str) -> str:
+        return _resource(lambda: questions.QUESTIONS["show"].answer(conn, speech.choose(conn, lang), id=id))
 
-def _source(conn, ref: str) -> dict:
+    @server.resource("caj://{lang}/sources/{id}", name="source-in-language", mime_type="application/json",
+                     description="One source in a language (ru, ja), as the `sources` tool lists it.")
+    def source_in(lang: str, id: str) -> str:
+        return _resource(lambda: _source(conn, id, speech.choose(conn, lang)))
+
+
+def _source(conn, ref: str, lang: str = "en") -> dict:
     key = queries.named(conn, "source", ref)
-    return next(s for s in queries.sources(conn) if s["id"] == key)
+    return next(s for s in questions.QUESTIONS["sources"].answer(conn, lang) if s["id"] == key)
 
 
 def _resource(ask: Callable[[], dict]) -> str:

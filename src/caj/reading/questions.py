@@ -155,7 +155,9 @@ LANG = Param("lang", "Language of the words: en, ru or ja (default English); key
 
 NO_PAGE = ("cli", "mcp", "python")  # listed on the web by the entity pages, not a page of its own
 CITED = ("Every record carries its sources: a list of {source, locator, stance}, the source id "
-         "(see `sources`) and where in it (section, page, paragraph); cite them.")
+         "(see `sources`) and where in it (section, page, paragraph); cite them."
+         " Every question answers in English, Russian or Japanese: give lang (en, ru, ja); keys, "
+         "ids, dates and amounts stay as they are.")
 
 
 def _spoken(*questions: Question) -> tuple[Question, ...]:
