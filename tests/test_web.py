@@ -228,7 +228,7 @@ def test_fact_page_is_the_show_card(server):
     page = page_of(server, "/facts/enersok-jbic-loan-2023")
     for heading in ("Stated by", "Made more precise by"):
         assert f"<h2>{heading}</h2>" in page
-    assert "<blockquote>" in page and 'href="https://www.jbic.go.jp/' in page
+    assert "<blockquote lang=\"en\">" in page and 'href="https://www.jbic.go.jp/' in page
     assert "refined by the record" in page and 'href="/facts/enersok-jbic-loan-2023.json"' in page
 
 

@@ -23,10 +23,19 @@ def ui_template() -> Catalog:
     from babel.messages.extract import extract_from_dir
 
     cat = Catalog(project="caj", msgid_bugs_address=None, fuzzy=False)
-    found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")],
-                             keywords={"_": None, "N_": None}, comment_tags=("TRANSLATORS:",))
+    found = extract_from_dir(str(PACKAGE), method_map=METHODS, keywords=KEYWORDS,
+                             options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+                             comment_tags=("TRANSLATORS:",))
     for filename, lineno, message, comments, _context in found:
-        cat.add(message, locations=[(f"src/caj/{filename}", lineno)], auto_comments=comments)
+        where = (f"src/caj/{filename}", lineno)
+        if isinstance(message, tuple):  # ngettext: singular and plural, one entry
+            msg = cat.get(message[0])
+            if msg is None:
+                cat.add(message, locations=[where], auto_comments=comments)
+            else:
+                msg.locations = [*msg.locations, where]
+        else:
+            cat.add(message, locations=[where], auto_comments=comments)
     for filename, lineno, message, _comments, _context in typer_words():
         if isinstance(message, str) and cat.get(message) is None:
             cat.add(message, auto_comments=[f"Typer's own words (typer/{filename}:{lineno}): help and usage"])
@@ -37,6 +46,11 @@ def ui_template() -> Catalog:
         msg.flags.discard("python-format")
     return cat
 
+
+# the code, and the web pages' templates (Jinja's own extractor, which Babel calls by this name);
+# a template says `_("text")`, or `ngettext("one", "many", n)` for a count
+METHODS = [("**.py", "python"), ("faces/web/templates/**.html", "jinja2.ext:babel_extract")]
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 
 TYPER_FILES = ("core.py", "_click/core.py", "_click/formatting.py", "_click/exceptions.py",
                "_click/decorators.py", "_click/types.py", "_click/parser.py")
@@ -66,6 +80,7 @@ def registry_words() -> Iterator[tuple[str, str]]:
             yield value, f"a value of {choice}, as a table shows it"
     for q in questions.QUESTIONS.values():
         yield q.summary, f"caj {q.name}: summary"
+        yield q.title, f"/{q.name}: the web page's title"
         for p in (*q.params, *(q.picture or ())):
             yield p.help, f"caj {q.name} --{p.name}: help"
             yield p.label, f"caj {q.name} --{p.name}: form label"

@@ -139,7 +139,8 @@ TEXT = Param("text", "Words, \"a phrase\", or a prefix* (SQLite FTS5); a plain q
              flags=(), metavar="TEXT", required=True, label="Words", hint="railway, uranium, a name",
              aliases=("q",))
 LIMIT = Param("limit", "At most this many hits (1 to 10000).", flags=("--limit", "-n"), kind="int",
-              metavar="N", default=20, bounds=(1, 10000))
+              metavar="N", default=20, bounds=(1, 10000), label="Hits per page",
+              hint="1 to 10000; 20 unless given")
 ACTOR_KIND = Param("kind", "Only this kind of entity: " + vocab.listed("entity_kind") + ".",
                    flags=("--kind", "-k"), choices="entity_kind", metavar="KIND", label="Kind")
 STYLE = Param("style", "Citation style: " + vocab.listed("cite_style") + ".", choices="cite_style",

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import io
 
-from caj.core import vocab
+from caj.core import i18n, vocab
 from caj.core.errors import UsageError
 from caj.faces import formats
 from caj.reading import questions
+from caj.reading.lang import ENGLISH
 
 FLAGS = {"": False, "0": False, "no": False, "false": False, "off": False,
          "1": True, "yes": True, "true": True, "on": True}
@@ -67,15 +68,21 @@ def arguments(page: Page, args: dict[str, str], strict: bool = True) -> dict:
     return out
 
 
-def records(conn, page: Page, args: dict[str, str], strict: bool = True) -> list[dict]:
-    return list(page.question.ask(conn, **arguments(page, args, strict)))
+def records(conn, page: Page, args: dict[str, str], strict: bool = True, lang: str | None = None) -> list[dict]:
+    """The page's records, in `lang` (the language spoken, unless named)."""
+    return list(page.question.answer(conn, lang or i18n.current(), **arguments(page, args, strict)))
 
 
-def fields(page: Page, args: dict[str, str]) -> tuple[str, ...]:
-    """The command's fields, in its order (`oda` with a currency carries the conversion)."""
-    if page.name == "oda" and args.get("currency", "").strip():
-        return vocab.COMMANDS["oda-converted"]
-    return vocab.COMMANDS[page.name]
+def fields(page: Page, args: dict[str, str], lang: str = ENGLISH) -> tuple[str, ...]:
+    """The command's fields, in its order (`oda` with a currency carries the conversion); in
+    another language, the command's two more at the end (each record says its language, and
+    what it has no translation of)."""
+    names = vocab.COMMANDS["oda-converted" if page.name == "oda" and args.get("currency", "").strip()
+                          else page.name]
+    return names if lang == ENGLISH else (*names, *SPOKEN)
+
+
+SPOKEN = ("lang", "untranslated")  # as `caj --lang LANG ... --format json|csv` adds them
 
 
 def as_format(rows: list[dict], fmt: str, names: tuple[str, ...]) -> str:

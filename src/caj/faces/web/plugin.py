@@ -1,6 +1,11 @@
 """caj's Datasette plugin: the reader pages (rendered on the server from templates that extend
 Datasette's base.html) and their `.json` and `.csv` twins, answered by the query layer; the
-pictures `--plot` draws, cached; and fact ids on the data pages linked to their fact page."""
+pictures `--plot` draws, cached; and fact ids on the data pages linked to their fact page.
+
+Each reader page is there in every language the database holds: `/timeline` in English, the same
+page under `/ru/` and `/ja/` in Russian and Japanese, its twins what `caj --lang LANG` prints. The
+language comes from the address alone, so a link always gives the same page; a browser that asks
+for another language (Accept-Language) is offered it in a line at the top, never sent there."""
 
 from __future__ import annotations
 
@@ -17,11 +22,13 @@ from datasette.utils.asgi import Response
 from datasette.version import __version__
 from markupsafe import Markup, escape
 
-from caj.core import licence
+from caj.core import i18n, licence
 from caj.core.errors import CajError, NotFound, UsageError
+from caj.core.i18n import N_, _
 from caj.faces import cite
 from caj.faces.web import pages, reader
-from caj.reading import queries
+from caj.reading import lang as speech
+from caj.reading import queries, questions
 
 TYPES = {".json": "application/json; charset=utf-8", ".csv": "text/csv; charset=utf-8",
          ".svg": "image/svg+xml", ".bib": "application/x-bibtex; charset=utf-8",
@@ -33,6 +40,10 @@ PICTURES = ("timeline", "oda")
 CACHE_SIZE = 256
 RECORDS = ("facts", "entities", "sources")
 LICENCES = {"data": licence.DATA, "data_short": licence.DATA_SHORT, "code": licence.CODE}
+ENGLISH = speech.ENGLISH
+# a reader page's address may start with a language's two-letter code (ISO 639-1): /ru/timeline.
+# Two letters never clash with the database's own pages (/caj/...), nor with a page's name.
+LANG = r"(?:/(?P<lang>[a-z]{2}))?"
 
 
 @hookimpl
@@ -42,9 +53,12 @@ def startup(datasette):
 
     from caj.faces.web.mended import MendedLoader
 
-    datasette.jinja_env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)),
-                                               MendedLoader(datasette.jinja_env.loader)])
-    datasette.jinja_env.filters["ident"] = ident
+    env = datasette.jinja_env
+    env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), MendedLoader(env.loader)])
+    env.filters["ident"], env.filters["fill"], env.globals["at"] = ident, fill, reader.at
+    # every word of the templates through caj's catalog, in the language the request speaks
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(_, i18n.ngettext, newstyle=False)
     quiet_client_errors()
 
 
@@ -52,6 +66,12 @@ def ident(value: str) -> Markup:
     """An id that may wrap only after its hyphens, never inside a word."""
     parts = [escape(p) for p in str(value).split("-")]
     return Markup('<span class="ident">') + Markup("-<wbr>").join(parts) + Markup("</span>")
+
+
+def fill(text: str, **parts) -> Markup:
+    """A translated sentence with its {places} filled, the text escaped and each part as
+    given: markup (a link, a <code>) stays markup, anything else is escaped."""
+    return escape(text).format(**parts)
 
 
 @hookimpl
@@ -83,12 +103,76 @@ async def _version(datasette) -> dict:
 
 @hookimpl
 def register_routes():
-    routes = [(r"^/$", _cached(_home_view)), (r"^/-/caj\.css$", _css_view)]
-    routes += [(rf"^/{name}\.svg$", _picture_view(name)) for name in PICTURES]
-    routes += [(rf"^/{name}(?P<ext>\.json|\.csv)?$", _cached(_page_view(name))) for name in pages.PAGES]
-    routes += [(rf"^/{kind}$", _cached(_index_view(kind))) for kind in ("facts", "entities")]
+    routes = [(rf"^{LANG}/$", _cached(_home_view)), (r"^/(?P<lang>[a-z]{2})$", _home_of),
+              (r"^/-/caj\.css$", _css_view)]
+    routes += [(rf"^{LANG}/{name}\.svg$", _picture_view(name)) for name in PICTURES]
+    routes += [(rf"^{LANG}/{name}(?P<ext>\.json|\.csv)?$", _cached(_page_view(name))) for name in pages.PAGES]
+    routes += [(rf"^{LANG}/{kind}$", _cached(_index_view(kind))) for kind in ("facts", "entities")]
     record = r"/(?P<id>[^/]+?)(?P<ext>\.json|\.bib|\.csl\.json)?$"
-    return routes + [(rf"^/{kind}{record}", _cached(_record_view(kind))) for kind in RECORDS]
+    return routes + [(rf"^{LANG}/{kind}{record}", _cached(_record_view(kind))) for kind in RECORDS]
+
+
+# --- the language of a request: its address's prefix -----------------------------------------
+
+_LANGUAGES: dict[int, dict[str, tuple[str, dict]]] = {}
+
+
+async def _languages(datasette) -> dict[str, tuple[str, dict]]:
+    """Each language the database holds: code -> (its own name, how it writes numbers)."""
+    if id(datasette) not in _LANGUAGES:
+        _LANGUAGES[id(datasette)] = await _ask(datasette, lambda conn: {
+            code: (name, speech.numbers(conn, code)) for code, name in speech.languages(conn).items()})
+    return _LANGUAGES[id(datasette)]
+
+
+def prefix(path: str) -> str | None:
+    """The language code an address starts with (/ru/timeline -> ru), if any."""
+    head, _sep, _rest = path.lstrip("/").partition("/")
+    return head if len(head) == 2 and head.isascii() and head.isalpha() and head.islower() else None
+
+
+def unprefixed(path: str) -> str:
+    """The page's own address, in English: /ru/timeline -> /timeline, /ru/ -> /."""
+    code = prefix(path)
+    return (path[len(code) + 1:] or "/") if code else path
+
+
+async def _speak(request, datasette) -> str | Response:
+    """Speak the language the address names (English without a prefix) for the rest of this
+    request; an address under /en/ is the page without it, one under an unknown code is none."""
+    code = request.url_vars.get("lang")
+    if code == ENGLISH:
+        return Response.redirect(reader.query(unprefixed(request.path), dict(request.args)))
+    known = await _languages(datasette)
+    if code is not None and code not in known:
+        return await _not_found(datasette, request)
+    lang = code or ENGLISH
+    i18n.use(lang, known[lang][1])
+    return lang
+
+
+async def _home_of(request, datasette):
+    """/ru is /ru/ (the home page of a language)."""
+    spoken = await _speak(request, datasette)
+    return spoken if isinstance(spoken, Response) else Response.redirect(f"{request.path}/")
+
+
+def suggestion(accept: str, known, lang: str) -> str | None:
+    """The language a browser asks for first (Accept-Language) among those caj has, if it is
+    not the page's own: the page offers it, the reader chooses."""
+    ranked = []
+    for n, part in enumerate(accept.split(",")):
+        tag, *params = [x.strip() for x in part.split(";")]
+        weight = next((x[2:] for x in params if x.startswith("q=")), "1")
+        try:
+            q = float(weight)
+        except ValueError:
+            continue
+        code = tag.split("-")[0].casefold()
+        if q > 0 and code in known:
+            ranked.append((-q, n, code))
+    best = min(ranked)[2] if ranked else None
+    return best if best not in (None, lang) else None
 
 
 _ANSWERS: OrderedDict[tuple, tuple] = OrderedDict()
@@ -98,8 +182,12 @@ def _cached(view):
     """Each answer (a page, a twin, an error) kept per URL: the database never changes while
     served, so the same URL always gets the same bytes. The oldest go first past CACHE_SIZE."""
     async def cached(request, datasette):
+        spoken = await _speak(request, datasette)
+        if isinstance(spoken, Response):
+            return spoken
+        offered = suggestion(request.headers.get("accept-language", ""), await _languages(datasette), spoken)
         # a citation says the day it was read: a new day, a new answer
-        key = (id(datasette), request.path, request.query_string, datetime.date.today())
+        key = (id(datasette), request.path, request.query_string, datetime.date.today(), offered)
         if key not in _ANSWERS:
             r = await view(request, datasette)
             _ANSWERS[key] = (r.body, r.status, dict(r.headers), r.content_type)
@@ -112,17 +200,20 @@ def _cached(view):
 
 
 async def _ask(datasette, fn):
-    """Run fn(conn) on Datasette's read pool: caj's own read-only connection per worker. A
-    database that fails while read is a DatabaseError, answered with caj's page (status 500)."""
+    """Run fn(conn) on Datasette's read pool: caj's own read-only connection per worker, in the
+    language of the request (a worker thread does not share the request's context). A database
+    that fails while read is a DatabaseError, answered with caj's page (status 500)."""
     db = datasette.get_database()
-    return await db.execute_fn(lambda conn: _answered(fn, _reader(conn)))
+    speaking = i18n.current(), i18n.numbers()
+    return await db.execute_fn(lambda conn: _answered(fn, _reader(conn), speaking))
 
 
-def _answered(fn, conn):
+def _answered(fn, conn, speaking: tuple[str, dict]):
     import sqlite3
 
     from caj.reading.db import damaged, diagnose
 
+    i18n.use(*speaking)
     try:
         return fn(conn)
     except sqlite3.Error as exc:
@@ -139,18 +230,36 @@ def _reader(conn):
 
 
 async def _render(datasette, request, template: str, context: dict, status: int = 200) -> Response:
-    """A template of caj's (extending Datasette's base.html), in English, with caj's menu."""
+    """A template of caj's (extending Datasette's base.html), in the language spoken, with caj's
+    menu, the page in the other languages (a switch, and alternates for search engines) and,
+    if the browser asks for another of them, a line offering it."""
     canonical = context.get("canonical")
-    context = {"twins": None, "page": None, "legend": [], **context, "menu": MENU, "path": request.path,
+    known = await _languages(datasette)
+    lang = i18n.current()
+    here = reader.query(unprefixed(request.path), dict(request.args))
+    others = [(code, name, reader.at(here, code)) for code, (name, _numbers) in known.items()]
+    offered = suggestion(request.headers.get("accept-language", ""), known, lang)
+    context = {"twins": None, "page": None, "legend": [], **context, "path": request.path,
+               "menu": [(url if url.startswith("/caj") else reader.at(url), _(label)) for url, label in MENU],
                "SHOW_HINT": reader.SHOW_HINT, "metadata": datasette.metadata(),
-               "datasette_version": __version__,
+               "datasette_version": __version__, "page_lang": lang, "languages": others,
+               "alternates": [(code, datasette.absolute_url(request, url)) for code, _name, url in others],
+               "offer": _offer(offered, known, here) if offered else None,
                "canonical": datasette.absolute_url(request, canonical) if canonical else None}
     body = await datasette.render_template(f"caj/{template}", context, request=request)
-    return Response.html(body, status=status)
+    return Response.html(body, status=status, headers={"Vary": "Accept-Language"})
 
 
-MENU = [("/", "Home"), ("/timeline", "Timeline"), ("/oda", "ODA"), ("/projects", "Projects"),
-        ("/search", "Search"), ("/conflicts", "Conflicts"), ("/sources", "Sources"), ("/caj", "Data & SQL")]
+def _offer(code: str, known: dict, here: str) -> dict:
+    """The line that offers the page in the reader's language, said in that language."""
+    words = i18n.catalog(code).gettext(OFFER)
+    return {"lang": code, "href": reader.at(here, code), "text": words.format(language=known[code][0])}
+
+
+OFFER = N_("This page is also in {language}.")
+MENU = [("/", N_("Home")), ("/timeline", N_("Timeline")), ("/oda", N_("ODA")), ("/projects", N_("Projects")),
+        ("/search", N_("Search")), ("/conflicts", N_("Conflicts")), ("/sources", N_("Sources")),
+        ("/caj", N_("Data & SQL"))]
 
 
 def _page_view(name: str):
@@ -172,7 +281,8 @@ def _page_view(name: str):
         except CajError as exc:
             return await _error(datasette, request, exc, ext, page, args)
         if ext:
-            return Response(pages.as_format(rows, ext[1:], pages.fields(page, args)), content_type=TYPES[ext])
+            names = pages.fields(page, args, i18n.current())
+            return Response(pages.as_format(rows, ext[1:], names), content_type=TYPES[ext])
         return await _render(datasette, request, f"{name}.html", ctx)
 
     return view
@@ -180,8 +290,8 @@ def _page_view(name: str):
 
 def _blank(page: pages.Page, args: dict) -> dict:
     """The search page before a search: the form alone."""
-    return {"page": page.name, "heading": page.title, "args": {}, "hits": None,
-            "form": reader.FORMS[page.name], "checkboxes": [], "twins": None, "canonical": "/search"}
+    return {"page": page.name, "heading": _(page.title), "args": {}, "hits": None,
+            "form": reader.FORMS[page.name], "checkboxes": [], "twins": None, "canonical": reader.at("/search")}
 
 
 async def _home_view(request, datasette):
@@ -210,7 +320,7 @@ def _index_view(kind: str):
         orders = reader.FACT_ORDERS if kind == "facts" else reader.ENTITY_ORDERS
         by = request.args.get("by") or orders[0][0]
         if by not in dict(orders):
-            return Response.redirect(f"/{kind}")
+            return Response.redirect(reader.at(f"/{kind}"))
         build = reader.fact_index if kind == "facts" else reader.entity_index
         ctx = await _ask(datasette, lambda conn: build(conn, by))
         return await _render(datasette, request, f"{kind}_index.html", {**ctx, "kind": kind})
@@ -228,7 +338,7 @@ def _record_view(kind: str):
             where, record = await _ask(datasette, lambda conn: _locate(conn, kind, ref, ext))
         except CajError as exc:
             return await _error(datasette, request, exc, ext, None, {})
-        if where != f"/{kind}/{ref}":
+        if where != reader.at(f"/{kind}/{ref}"):
             return Response.redirect(reader.query(where + ext, dict(request.args)))
         if ext == ".json":
             return Response(json.dumps(record, ensure_ascii=False, indent=2) + "\n", content_type=TYPES[ext])
@@ -256,7 +366,7 @@ def _locate(conn, kind: str, ref: str, ext: str) -> tuple[str, dict]:
             ids = [s["id"] for s in queries.source_rows(conn)]
             raise NotFound("source id", ref, difflib.get_close_matches(ref.casefold(), ids, n=3, cutoff=0.5))
     try:
-        record = queries.show(conn, ref)
+        record = questions.QUESTIONS["show"].answer(conn, i18n.current(), id=ref)
     except NotFound:
         if _is_source(conn, ref):
             return reader.href("sources", ref.strip().casefold()), {}
@@ -286,14 +396,17 @@ def _card(conn, kind: str, record: dict, base: str, build: dict) -> dict:
 
 # --- pictures, cached per query string: the database is immutable ------------------------------
 
-_PICTURES: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+_PICTURES: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
 _DRAWING = threading.Lock()  # matplotlib's rc settings are global: one picture at a time
 
 
 def _picture_view(name: str):
     async def view(request, datasette):
+        spoken = await _speak(request, datasette)
+        if isinstance(spoken, Response):
+            return spoken
         args = dict(request.args)
-        key = (name, urlencode(sorted(args.items())))
+        key = (name, spoken, urlencode(sorted(args.items())))
         if key not in _PICTURES:
             try:
                 svg = await _ask(datasette, lambda conn: _draw(name, conn, args))
@@ -332,10 +445,13 @@ async def _error(datasette, request, exc: CajError, ext: str, page, args: dict) 
             for s in getattr(exc, "suggestions", [])] if status == 404 else []
     shown_args = reader.known(page, args) if page else {}
     ctx = {"status": status, "message": reader.phrased(exc), "near": near, "args": shown_args,
-           "heading": {404: "Not found", 400: "Not understood"}.get(status, "Cannot answer"),
+           "heading": _(HEADINGS.get(status, HEADINGS[500])),
            "page": page.name if page else None, "form": reader.FORMS.get(page.name, []) if page else [],
            "checkboxes": reader.CHECKBOXES.get(page.name, []) if page else [], "twins": None}
     return await _render(datasette, request, "error.html", ctx, status=status)
+
+
+HEADINGS = {404: N_("Not found"), 400: N_("Not understood"), 500: N_("Cannot answer")}
 
 
 # --- every other address: caj's own 404, or the page it was meant to be ----------------------------
@@ -352,22 +468,29 @@ def handle_exception(datasette, request, exception):
         return None
 
     async def inner():
-        lower = request.path.lower().rstrip("/") or "/"
-        if lower != request.path and (lower in PLACES or lower.startswith(tuple(f"/{k}/" for k in RECORDS))):
-            return Response.redirect(reader.query(lower, dict(request.args)))
+        known = await _languages(datasette)
+        code = prefix(request.path.lower())
+        lang = code if code in known else ENGLISH
+        i18n.use(lang, known[lang][1])
+        path = unprefixed(request.path) if code in known else request.path
+        lower = path.lower().rstrip("/") or "/"
+        if lower != path and (lower in PLACES or lower.startswith(tuple(f"/{k}/" for k in RECORDS))):
+            return Response.redirect(reader.query(reader.at(lower), dict(request.args)))
         return await _not_found(datasette, request)
 
     return inner
 
 
 async def _not_found(datasette, request) -> Response:
-    first = "/" + request.path.strip("/").split("/")[0].lower()
+    path = unprefixed(request.path) if i18n.current() != ENGLISH else request.path
+    first = "/" + path.strip("/").split("/")[0].lower()
     near = difflib.get_close_matches(first, PLACES, n=3, cutoff=0.6)
-    rest = request.path.strip("/").partition("/")[2]
+    rest = path.strip("/").partition("/")[2]
     if near and near[0].lstrip("/") in RECORDS and rest and "/" not in rest:
         near = [f"{near[0]}/{quote(rest.lower(), safe='')}", *near]  # an id under a misspelt folder
-    ctx = {"status": 404, "message": f"There is no page at {reader.clean(request.path)}.", "near": [],
-           "places": near, "heading": "Not found", "args": {}, "form": [], "checkboxes": []}
+    ctx = {"status": 404, "message": _("There is no page at {path}.").format(path=reader.clean(request.path)),
+           "near": [], "places": [reader.at(url) for url in near], "heading": _(HEADINGS[404]), "args": {},
+           "form": [], "checkboxes": []}
     return await _render(datasette, request, "error.html", ctx, status=404)
 
 

@@ -2,7 +2,10 @@
 and their legend, the notes the terminal's tables carry. The templates only lay it out.
 
 No SQL here and no field of its own: records come from caj.reading.queries (through
-faces.web.pages), labels from caj.core.vocab, wording from caj.core.display."""
+faces.web.pages), labels from caj.core.vocab, wording from caj.core.display. Every page is in
+the language the request speaks (core.i18n.current(), set by the plugin): the records in it
+(question.answer), every word through the gettext catalog, every link to a reader page under
+its prefix (/ru/timeline), so a reader stays in the language while following them."""
 
 from __future__ import annotations
 
@@ -10,14 +13,16 @@ import datetime
 import unicodedata
 from urllib.parse import quote, urlencode
 
-from caj.core import display, vocab
+from caj.core import display, i18n, vocab
 from caj.core.errors import UsageError, literal, shown
+from caj.core.i18n import N_, _, ngettext
 from caj.faces import cite
 from caj.faces.web import pages
-from caj.reading import queries
+from caj.reading import lang as speech
+from caj.reading import queries, questions
 
-SHOW_HINT = "Each fact links to its page: every citation, quote and note."
-CAVEAT_TEXT = "the figure carries a caveat: see the notes"
+SHOW_HINT = N_("Each fact links to its page: every citation, quote and note.")
+CAVEAT_TEXT = N_("the figure carries a caveat: see the notes")
 # every mark a page can show, in legend order, with what it means
 MEANINGS = {**{mark: text for _key, mark, text in display.MARKS}, display.UNDATED[0]: display.UNDATED[1],
             display.CAVEATED: CAVEAT_TEXT}
@@ -25,46 +30,45 @@ LEGEND = list(MEANINGS.items())
 
 
 class Input:
-    """A form field: a registry parameter (named as the command's option), its label, its hint,
-    and its closed set if it has one."""
+    """A form field: a registry parameter as the form shows it: its URL name (the command's
+    option, or the alias a form sends, `q`), its label and hint (the registry's, in English:
+    the template says them through the catalog), and its closed set if it has one."""
 
     __slots__ = ("name", "label", "hint", "choices")
 
-    def __init__(self, name: str, label: str, hint: str = "", choices: str | None = None,
-                 options: tuple[tuple[str, str], ...] | None = None) -> None:
-        self.name, self.label, self.hint = name, label, hint
-        self.choices = vocab.CHOICES[choices] if choices else options
+    def __init__(self, param: questions.Param) -> None:
+        self.name = param.aliases[0] if param.aliases else param.name
+        self.label, self.hint = param.label, param.hint
+        self.choices = vocab.CHOICES[param.choices] if isinstance(param.choices, str) else None
 
 
-COUNTRY = Input("country", "Country", "a name, alias or ISO code: Kazakhstan, KZ, Uzbek")
-FROM = Input("from", "From", "a year, YYYY-MM, a day or a decade (1990s)")
-TO = Input("to", "To", "as From")
-YEAR = Input("year", "Year", "one year: 2016")
+def _form(name: str, fields: tuple[str, ...]) -> list[Input]:
+    """A page's form: the fields of its question (and its picture) in the order the form asks."""
+    q = questions.QUESTIONS[name]
+    params = {p.name: p for p in (*q.on("web"), *(q.picture or ()))}
+    return [Input(params[f]) for f in fields]
+
+
 FORMS = {
-    "timeline": [COUNTRY, FROM, TO, Input("topic", "Topic", "energy, nuclear, transport…"),
-                 Input("kind", "Kind of fact", choices="fact_kind"),
-                 Input("status", "Status", choices="status"),
-                 Input("actor", "Actor", "a company, agency, bank or person: JICA"),
-                 Input("source", "Source", "a source id: idsa-2024 (see Sources)"),
-                 Input("by", "Picture lanes", options=(("country", "one per country"),
-                                                       ("kind", "one per kind of fact")))],
-    "oda": [COUNTRY, YEAR, FROM, TO, Input("currency", "Convert to", choices="currency")],
-    "projects": [COUNTRY, Input("sector", "Sector", "energy, agriculture, transport…"),
-                 Input("partner", "Partner", "JICA, JBIC, a company"),
-                 Input("status", "Status", choices="status")],
-    "search": [Input("q", "Words", "railway, uranium, a name"),
-               Input("limit", "Hits per page", "1 to 10000; 20 unless given")],
+    "timeline": _form("timeline", ("country", "from", "to", "topic", "kind", "status", "actor", "source",
+                                   "by")),
+    "oda": _form("oda", ("country", "year", "from", "to", "currency")),
+    "projects": _form("projects", ("country", "sector", "partner", "status")),
+    "search": _form("search", ("text", "limit")),
 }
-CHECKBOXES = {"timeline": [("with_undated", "Add statements the documents do not date (marked *)")]}
+CHECKBOXES = {"timeline": [(p.name, p.label) for p in questions.QUESTIONS["timeline"].on("web")
+                           if p.kind == "flag"]}
 # parameters of a page that its data twins do not take: the picture's lanes, the page of hits
 PAGE_ONLY = {"timeline": ("by",), "search": ("page",)}
 BY = ("country", "kind")
 # each parameter as a form calls it, for the messages a page shows
-FIELD_NAMES = {i.name: i.label for inputs in FORMS.values() for i in inputs} | {"page": "Page"}
+FIELD_NAMES = {i.name: i.label for inputs in FORMS.values() for i in inputs} | {"page": N_("Page")}
 # how a heading says what was asked: each parameter's phrase, the value already resolved to a name
-ASKED = {"q": "“{}”", "country": "{}", "year": "{}", "from": "from {}", "to": "to {}", "topic": "topic {}",
-         "sector": "sector {}", "kind": "{}", "status": "{}", "actor": "with {}", "partner": "with {}",
-         "source": "cited by {}", "currency": "converted to {}", "with_undated": "with undated statements"}
+ASKED = {"q": N_("“{value}”"), "country": "{value}", "year": "{value}", "from": N_("from {value}"),
+         "to": N_("to {value}"), "topic": N_("topic {value}"), "sector": N_("sector {value}"),
+         "kind": "{value}", "status": "{value}", "actor": N_("with {value}"), "partner": N_("with {value}"),
+         "source": N_("cited by {value}"), "currency": N_("converted to {value}"),
+         "with_undated": N_("with undated statements")}
 RESOLVED = {"country": "country", "topic": "topic", "sector": "sector", "actor": "actor", "partner": "actor",
             "source": "source"}
 CLOSED = {"kind": "fact_kind", "status": "status"}
@@ -86,18 +90,19 @@ def prose(text: str | None) -> str | None:
 
 def phrased(exc: UsageError) -> str:
     """The error as a form says it: its fields by their labels (From, not --from)."""
-    return exc.phrased(FIELD_NAMES) if isinstance(exc, UsageError) else exc.message
+    names = {k: _(v) for k, v in FIELD_NAMES.items()}
+    return exc.phrased(names) if isinstance(exc, UsageError) else exc.message
 
 
 def mark_items(marks: str) -> list[tuple[str, str]]:
     """'+~' -> [('+', 'stated in both documents'), ('~', 'refined by the record')]."""
-    return [(m, MEANINGS[m]) for m in marks if m in MEANINGS]
+    return [(m, _(MEANINGS[m])) for m in marks if m in MEANINGS]
 
 
 def legend_for(marks: list[str]) -> list[tuple[str, str]]:
     """The legend of the marks that occur on a page, in legend order."""
     seen = set("".join(marks))
-    return [(m, text) for m, text in LEGEND if m in seen]
+    return [(m, _(text)) for m, text in LEGEND if m in seen]
 
 
 def known(page: pages.Page, args: dict[str, str]) -> dict[str, str]:
@@ -110,14 +115,40 @@ def query(path: str, args: dict[str, str]) -> str:
     return path + ("?" + urlencode(args) if args else "")
 
 
+def at(path: str, lang: str | None = None) -> str:
+    """A reader page's address in a language (the one spoken, unless named): English's has no
+    prefix, another's is under it: /timeline, /ru/timeline, / and /ru/."""
+    lang = lang or i18n.current()
+    return path if lang == speech.ENGLISH else f"/{lang}{path}"
+
+
+def link(path: str, args: dict[str, str] | None = None) -> str:
+    """A link to a reader page, in the language spoken."""
+    return query(at(path), args or {})
+
+
 def href(kind: str, ident: str, ext: str = "") -> str:
-    return f"/{kind}/{quote(str(ident), safe='')}{ext}"
+    return at(f"/{kind}/{quote(str(ident), safe='')}{ext}")
 
 
 def twins(name: str, args: dict[str, str]) -> dict[str, str]:
     """The page's .json and .csv twins, with the parameters the command takes."""
     args = {k: v for k, v in args.items() if k in pages.PAGES[name].params}
-    return {"json": query(f"/{name}.json", args), "csv": query(f"/{name}.csv", args)}
+    return {"json": link(f"/{name}.json", args), "csv": link(f"/{name}.csv", args)}
+
+
+def names(conn) -> dict[str, str]:
+    """Entity names and topic labels by id, in the language spoken."""
+    return speech.labels(conn, i18n.current(), queries.labels(conn))
+
+
+def country_names(conn) -> dict[str, str]:
+    return speech.labels(conn, i18n.current(), queries.country_names(conn))
+
+
+def label(choice: str, value: str) -> str:
+    """A closed value as a reader reads it: its label, in the language spoken."""
+    return _(vocab.label(choice, value))
 
 
 def asked(conn, args: dict[str, str]) -> list[str]:
@@ -126,7 +157,7 @@ def asked(conn, args: dict[str, str]) -> list[str]:
     for key, value in args.items():
         if key not in ASKED or not value.strip():
             continue
-        out.append(ASKED[key].format(_named(conn, key, value.strip())))
+        out.append(_(ASKED[key]).format(value=_named(conn, key, value.strip())))
     return out
 
 
@@ -134,10 +165,10 @@ def _named(conn, key: str, value: str) -> str:
     if key in RESOLVED:
         ident = queries.resolve(conn, RESOLVED[key], value)
         if key == "source":
-            return display.source_label(queries.source_rows(conn, ident)[0])
-        return queries.labels(conn).get(ident, ident)
+            return display.source_label(_source(conn, ident))
+        return names(conn).get(ident, ident)
     if key in CLOSED:
-        return vocab.label(CLOSED[key], queries.choose(key, value, vocab.values(CLOSED[key])))
+        return label(CLOSED[key], queries.choose(key, value, vocab.values(CLOSED[key])))
     if key == "currency":
         return queries.choose(key, value, queries.CURRENCIES)
     return clean(value)
@@ -146,7 +177,7 @@ def _named(conn, key: str, value: str) -> str:
 def headline(conn, page: pages.Page, args: dict[str, str]) -> str:
     """'Timeline: Kazakhstan, from 2000': the title says what was asked, in words."""
     said = asked(conn, args)
-    return page.title + (": " + ", ".join(said) if said else "")
+    return _(page.title) + (_(": ") + _(", ").join(said) if said else "")
 
 
 def fact_item(row: dict) -> dict:
@@ -160,7 +191,16 @@ def fact_item(row: dict) -> dict:
 def source_links(cited: list[dict]) -> list[tuple[str, str]]:
     """Each source a record cites, once, with its place on the sources page."""
     ids = dict.fromkeys(s["source"] for s in cited)
-    return [(i, f"/sources#{quote(i, safe='')}") for i in ids]
+    return [(i, source_place(i)) for i in ids]
+
+
+def source_place(ident: str) -> str:
+    return at("/sources") + f"#{quote(ident, safe='')}"
+
+
+def _source(conn, ident: str) -> dict:
+    """One source's record, in the language spoken."""
+    return speech.localize(conn, "sources", queries.source_rows(conn, ident), i18n.current())[0]
 
 
 def context(conn, page: pages.Page, args: dict[str, str]) -> dict:
@@ -170,7 +210,7 @@ def context(conn, page: pages.Page, args: dict[str, str]) -> dict:
     args = known(page, args)
     out = {"page": page.name, "heading": headline(conn, page, args), "n": len(rows), "args": args,
            "asked": asked(conn, args), "twins": twins(page.name, args), "form": FORMS.get(page.name, []),
-           "checkboxes": CHECKBOXES.get(page.name, []), "canonical": query(f"/{page.name}", args)}
+           "checkboxes": CHECKBOXES.get(page.name, []), "canonical": link(f"/{page.name}", args)}
     out.update(BUILD[page.name](conn, rows, args))
     out.setdefault("legend", legend_for([i["marks"] for i in out.pop("items_marked", [])]))
     return out
@@ -180,23 +220,23 @@ def _timeline(conn, rows: list[dict], args: dict) -> dict:
     sections: dict[str, list[dict]] = {}
     items = [fact_item(row) for row in rows]
     for row, item in zip(rows, items, strict=True):
-        sections.setdefault((row.get("date") or "")[:4] or "Undated", []).append(item)
+        sections.setdefault((row.get("date") or "")[:4] or _("Undated"), []).append(item)
     undated = None
     if not args.get("with_undated"):
         asked_all = {**args, "with_undated": "1"}
         every = pages.records(conn, pages.PAGES["timeline"], asked_all, strict=False)
-        undated = {"n": len(every) - len(rows), "href": query("/timeline", known(pages.PAGES["timeline"],
-                                                                                  asked_all))}
+        undated = {"n": len(every) - len(rows), "href": link("/timeline", known(pages.PAGES["timeline"],
+                                                                                 asked_all))}
     return {"sections": list(sections.items()), "picture": picture("timeline", conn, rows, args),
             "undated": undated, "items_marked": items}
 
 
 def _oda(conn, rows: list[dict], args: dict) -> dict:
-    names = queries.labels(conn)
+    named = names(conn)
     currency = pages.arguments(pages.PAGES["oda"], args).get("currency")
     currency = rows[0].get("converted_currency") if rows and currency else None
-    table = oda_table(rows, currency, names)
-    return {"table": table, "notes": oda_notes(rows, currency, names),
+    table = oda_table(rows, currency, named)
+    return {"table": table, "notes": oda_notes(rows, currency, named),
             "picture": picture("oda", conn, rows, args), "items_marked": [r["item"] for r in table["rows"]]}
 
 
@@ -205,23 +245,26 @@ def oda_table(rows: list[dict], currency: str | None, names: dict) -> dict:
     measures = {r["measure"] for r in rows}
     stated = display.places(r["amount"] for r in rows)
     converted = display.places(r.get("converted") for r in rows)
-    heads = ["Year", "Recipient", *([] if currency else ["Amount"]), "As printed",
-             *(["Measure"] if len(measures) > 1 else []), *([currency, "¥ per US$"] if currency else []),
-             "Sources"]
+    heads = [_("Year"), _("Recipient"), *([] if currency else [_("Amount")]), _("As printed"),
+             *([_("Measure")] if len(measures) > 1 else []), *([currency, _("¥ per US$")] if currency else []),
+             _("Sources")]
     body = [_oda_cells(r, currency, names, stated, converted, len(measures) > 1) for r in rows]
     total, why = queries.oda_total(rows)
-    label, money, _what = display.oda_total_note(rows, total, why, bool(currency))
-    foot = [label, money] if total is not None else []
-    return {"heads": heads, "rows": body, "foot": foot, "foot_at": heads.index(currency or "Amount")}
+    said, money, _what = display.oda_total_note(rows, total, why, bool(currency))
+    foot = [said, money] if total is not None else []
+    at_amount = heads.index(currency or _("Amount"))
+    # the figures' columns, right-aligned: the amount (or its conversion) and the rate
+    figures = {at_amount, *([at_amount + 1] if currency else [])}
+    return {"heads": heads, "rows": body, "foot": foot, "foot_at": at_amount, "figures": figures}
 
 
 def _oda_cells(r: dict, currency, names, stated: int, converted: int, measure: bool) -> dict:
     amount = display.money(r["amount"], r["currency"], r["scale"], places=stated)
     cells = [str(r["year"]), names.get(r["recipient"], r["recipient"])]
     cells += [] if currency else [amount]
-    cells += [r["value_stated"]] + ([r["measure"]] if measure else [])
+    cells += [r["value_stated"]] + ([label("measure", r["measure"])] if measure else [])
     if currency:
-        conv = ("no rate" if r.get("converted") is None else
+        conv = (_("no rate") if r.get("converted") is None else
                 display.money(r["converted"], r["converted_currency"], r["scale"], places=converted))
         cells += [conv, f"{r['rate_jpy_per_usd']:.2f}" if r.get("rate_jpy_per_usd") else ""]
     return {"item": fact_item(r), "cells": cells, "sources": fact_item(r)["sources"]}
@@ -239,19 +282,19 @@ def oda_notes(rows: list[dict], currency: str | None, names: dict) -> list[str]:
 def _projects(conn, rows: list[dict], args: dict) -> dict:
     """By host country, as `caj projects` lists them; asked for one country, all under its name
     (a project it shares with another country too), in the command's date order."""
-    names = queries.labels(conn)
+    named = names(conn)
     one = queries.named(conn, "country", args.get("country"))
     groups: dict[str, list[dict]] = {}
     items = []
     for r in rows:
         who = dict.fromkeys(r["japanese_partners"] + r["local_partners"] + r["funders"])
-        item = {**fact_item(r), "name": r["project_name"], "sector": names.get(r["sector"], r["sector"]),
-                "sector_href": query("/timeline", {"topic": r["sector"]}) if r["sector"] else None,
-                "status": vocab.label("status", r["status"]), "finance": r.get("finance"),
+        item = {**fact_item(r), "name": r["project_name"], "sector": named.get(r["sector"], r["sector"]),
+                "sector_href": link("/timeline", {"topic": r["sector"]}) if r["sector"] else None,
+                "status": label("status", r["status"]), "finance": r.get("finance"),
                 "capacity": r.get("capacity"),
-                "partners": [(names.get(w, w), href("entities", w)) for w in who]}
+                "partners": [(named.get(w, w), href("entities", w)) for w in who]}
         host = one or r["host_country"]
-        groups.setdefault(names.get(host, host), []).append(item)
+        groups.setdefault(named.get(host, host), []).append(item)
         items.append(item)
     return {"groups": list(groups.items()), "items_marked": items}
 
@@ -266,28 +309,30 @@ def _search(conn, rows: list[dict], args: dict) -> dict:
     per = int(arguments.get("limit") or PER_PAGE)
     number = _page_number(args.get("page"))
     start = (number - 1) * per
-    marked = queries.search(conn, arguments.get("text", ""), limit=min(start + per, 10000), marked=True)
+    marked = queries.search(conn, arguments.get("text", ""), limit=min(start + per, 10000), marked=True,
+                            lang=i18n.current())
     total, how = marked.total, marked.how
     hits = [{**fact_item(r), "href": href("facts" if r["record"] == "fact" else "entities", r["id"]),
-             "kind": vocab.label("fact_kind", r["kind"]) if r["record"] == "fact" else r["kind"],
+             "kind": label("fact_kind", r["kind"]) if r["record"] == "fact" else _(r["kind"]),
              "match": _segments(r["match"])} for r in marked[start:]]
-    def at(n: int) -> str:
-        return query("/search", {**args, "page": str(n)} if n > 1 else {k: v for k, v in args.items()
-                                                                       if k != "page"})
+    def numbered(n: int) -> str:
+        return link("/search", {**args, "page": str(n)} if n > 1 else {k: v for k, v in args.items()
+                                                                      if k != "page"})
     return {"hits": hits, "total": total, "how": how if hits else None, "first": start + 1,
             "last": start + len(hits), "nothing": total == 0 and display.no_hits(clean(args.get("q", ""))),
-            "previous": at(number - 1) if number > 1 else None,
-            "next": at(number + 1) if start + per < total else None, "items_marked": hits}
+            "previous": numbered(number - 1) if number > 1 else None,
+            "next": numbered(number + 1) if start + per < total else None, "items_marked": hits}
 
 
 def _page_number(value: str | None) -> int:
     try:
         number = int(value or 1)
     except ValueError:
-        raise UsageError(f"{{page}} {literal(shown(value))} is not a number; give 1 or more",
-                         ("page",)) from None
+        raise UsageError(_("{page} {value} is not a number; give 1 or more").replace(
+            "{value}", literal(shown(value))), ("page",)) from None
     if number < 1:
-        raise UsageError(f"{{page}} {number} is out of range; give 1 or more", ("page",))
+        raise UsageError(_("{page} {value} is out of range; give 1 or more").replace("{value}", str(number)),
+                         ("page",))
     return number
 
 
@@ -303,12 +348,12 @@ def _segments(text: str) -> list[tuple[str, bool]]:
 
 def _conflicts(conn, rows: list[dict], args: dict) -> dict:
     items = [{**fact_item(r), "document_says": r["document_says"], "record_says": r["record_says"],
-              "stance": vocab.label("stance", r["stance"]), "note": prose(r["note"])} for r in rows]
+              "stance": label("stance", r["stance"]), "note": prose(r["note"])} for r in rows]
     return {"items": items, "items_marked": items}
 
 
 # the sources page in the three groups it says it lists, in this order
-SOURCE_GROUPS = ("The documents", "The public record", "Datasets")
+SOURCE_GROUPS = (N_("The documents"), N_("The public record"), N_("Datasets"))
 
 
 def _group(source: dict) -> str:
@@ -318,19 +363,26 @@ def _group(source: dict) -> str:
 
 
 def source_item(r: dict) -> dict:
-    return {"id": r["id"], "label": display.source_label(r), "url": r["url"], "publisher": r["publisher"],
-            "kind": vocab.label("source_kind", r["kind"]),
+    return {"id": r["id"], "label": display.source_label(r), "label_lang": titled(r),
+            "url": r["url"], "publisher": r["publisher"],
+            "kind": label("source_kind", r["kind"]),
             "when": r.get("when") or display.display_date(r["date"]),
             "n_facts": r.get("n_facts"), "author": r["author"], "checked": display.checked(r),
             "href": href("sources", r["id"]),
-            "facts_href": query("/timeline", {"source": r["id"], "with_undated": "1"})}
+            "facts_href": link("/timeline", {"source": r["id"], "with_undated": "1"})}
+
+
+def titled(source: dict) -> str | None:
+    """The language of a source's label: its own title is as the source prints it (English),
+    a description in brackets is in the language spoken."""
+    return speech.ENGLISH if source.get("title") else None
 
 
 def _sources(conn, rows: list[dict], args: dict) -> dict:
     groups: dict[str, list[dict]] = {g: [] for g in SOURCE_GROUPS}
     for r in rows:
         groups[_group(r)].append(source_item(r))
-    return {"groups": [(g, items) for g, items in groups.items() if items], "legend": []}
+    return {"groups": [(_(g), items) for g, items in groups.items() if items], "legend": []}
 
 
 BUILD = {"timeline": _timeline, "oda": _oda, "projects": _projects, "search": _search,
@@ -346,16 +398,17 @@ def picture(name: str, conn, rows: list[dict], args: dict) -> dict | None:
     if not rows:
         return None
     if name == "timeline":
-        alt, caption = timeline_alt(conn, rows, lanes(args)), TIMELINE_CAPTION
+        alt, caption = timeline_alt(conn, rows, lanes(args)), _(TIMELINE_CAPTION)
     else:
         _rows, currency = drawn_oda(conn, args)
-        alt, caption = oda_alt(conn, args), ODA_CAPTION.format(display.SYMBOL.get(currency, currency))
-    return {"src": query(f"/{name}.svg", args), "alt": alt, "caption": caption}
+        alt = oda_alt(conn, args)
+        caption = _(ODA_CAPTION).format(currency=display.SYMBOL.get(currency, currency))
+    return {"src": link(f"/{name}.svg", args), "alt": alt, "caption": caption}
 
 
-TIMELINE_CAPTION = "The facts drawn here, each with its sources, are listed below by year."
-ODA_CAPTION = ("Japan's ODA by recipient and year, in {} million at each year's average rate; "
-               "each figure as the source prints it is in the table above.")
+TIMELINE_CAPTION = N_("The facts drawn here, each with its sources, are listed below by year.")
+ODA_CAPTION = N_("Japan's ODA by recipient and year, in {currency} million at each year's average rate; "
+                 "each figure as the source prints it is in the table above.")
 
 
 def lanes(args: dict[str, str]) -> str:
@@ -364,30 +417,35 @@ def lanes(args: dict[str, str]) -> str:
 
 
 def timeline_alt(conn, rows: list[dict], by: str = "country") -> str:
-    names = queries.country_names(conn)
+    named = country_names(conn)
     counts: dict[str, int] = {}
     for r in rows:
-        lane = display.lane(r, names, by)
-        lane = vocab.label("fact_kind", lane) if by == "kind" else lane
+        lane = display.lane(r, named, by)
+        lane = label("fact_kind", lane) if by == "kind" else lane
         counts[lane] = counts.get(lane, 0) + 1
     first, last = rows[0].get("when") or "", rows[-1].get("when") or ""
-    per = "one lane per country" if by == "country" else "one lane per kind of fact"
+    per = _("one lane per country") if by == "country" else _("one lane per kind of fact")
     said = "; ".join(f"{lane} {n}" for lane, n in counts.items())
-    return (f"A timeline of {len(rows)} fact{'s' if len(rows) != 1 else ''}, from {first} to {last}, {per}, "
-            f"each fact a bar across its date's range ({said}).")
+    return ngettext("A timeline of {n} fact, from {first} to {last}, {per}, each fact a bar across its "
+                    "date's range ({counts}).",
+                    "A timeline of {n} facts, from {first} to {last}, {per}, each fact a bar across its "
+                    "date's range ({counts}).", len(rows)).format(n=len(rows), first=first, last=last,
+                                                                  per=per, counts=said)
 
 
 def oda_alt(conn, args: dict[str, str]) -> str:
     """The bars as drawn: each figure in the picture's currency (US$ unless another is asked)."""
     rows, currency = drawn_oda(conn, args)
-    names = queries.labels(conn)
+    named = names(conn)
     symbol = display.SYMBOL.get(currency, currency)
     bars = [r for r in rows if r.get("converted") is not None]
-    figures = "; ".join(f"{names.get(r['recipient'], r['recipient'])} {r['year']}: "
-                        f"{_millions(r):,.1f}{' †' if r['caveats'] else ''}" for r in bars[:12])
-    more = f"; and {len(bars) - 12} more" if len(bars) > 12 else ""
-    return (f"A bar chart of {len(bars)} ODA figure{'s' if len(bars) != 1 else ''} by recipient and year, "
-            f"in {symbol} million ({figures}{more}).")
+    figures = "; ".join(f"{named.get(r['recipient'], r['recipient'])} {r['year']}: "
+                        f"{display.num(round(_millions(r), 1), 1)}{' †' if r['caveats'] else ''}"
+                        for r in bars[:12])
+    more = _("; and {n} more").format(n=len(bars) - 12) if len(bars) > 12 else ""
+    return ngettext("A bar chart of {n} ODA figure by recipient and year, in {currency} million ({figures}).",
+                    "A bar chart of {n} ODA figures by recipient and year, in {currency} million ({figures}).",
+                    len(bars)).format(n=len(bars), currency=symbol, figures=figures + more)
 
 
 def _millions(r: dict) -> float:
@@ -398,7 +456,7 @@ def drawn_oda(conn, args: dict[str, str]) -> tuple[list[dict], str]:
     """The ODA rows a picture draws, in its one currency, and that currency."""
     arguments = pages.arguments(pages.PAGES["oda"], args, strict=False)
     arguments["currency"] = arguments.get("currency") or "USD"
-    rows = queries.oda(conn, **arguments)
+    rows = questions.QUESTIONS["oda"].answer(conn, i18n.current(), **arguments)
     return rows, rows[0]["converted_currency"] if rows else arguments["currency"]
 
 
@@ -410,7 +468,7 @@ def draw(name: str, conn, args: dict[str, str]) -> bytes:
         rows, currency = drawn_oda(conn, args)
         return plot.svg(plot.oda_figure(conn, rows, currency, _selection(conn, args)))
     page = pages.PAGES[name]
-    rows = list(queries.timeline(conn, **pages.arguments(page, args, strict=False)))
+    rows = list(page.question.answer(conn, i18n.current(), **pages.arguments(page, args, strict=False)))
     return plot.svg(plot.timeline_figure(conn, rows, lanes(args), _selection(conn, args)))
 
 
@@ -431,28 +489,29 @@ def _selection(conn, args: dict[str, str]) -> str:
 
 def fact_card(conn, f: dict) -> dict:
     """`caj show` as a page: flags, values, names linked, citations grouped by stance."""
-    urls = {s["id"]: s for s in queries.source_rows(conn)}
-    flags = [(mark, text) for key, mark, text in display.MARKS if f.get(key)]
-    actors = [{"name": e["name"], "role": vocab.label("role", e["role"]), "href": href("entities", e["id"])}
+    urls = {s["id"]: s for s in speech.localize(conn, "sources", queries.source_rows(conn), i18n.current())}
+    flags = [(mark, _(text)) for key, mark, text in display.MARKS if f.get(key)]
+    actors = [{"name": e["name"], "role": label("role", e["role"]), "href": href("entities", e["id"])}
               for e in f["entities"] if e["kind"] not in ("country", "region")]
     countries = [{"name": n, "href": href("entities", c)} for c, n in zip(f["countries"], f["country_names"],
                                                                           strict=False)]
-    topics = [{"name": n, "href": query("/timeline", {"topic": t})}
+    topics = [{"name": n, "href": link("/timeline", {"topic": t})}
               for t, n in zip(f["topics"], f["topic_names"], strict=False)]
     groups = [(heading, [_citation(c, urls.get(c["source"], {})) for c in f["citations"]
                          if c["stance"] == stance]) for stance, heading in vocab.CHOICES["stance"]]
     marks = display.marks(f)
-    return {"f": {**f, "summary": prose(f["summary"])}, "kind": vocab.label("fact_kind", f["kind"]),
-            "status": vocab.label("status", f["status"]), "basis": vocab.label("date_basis", f["date_basis"]),
+    return {"f": {**f, "summary": prose(f["summary"])}, "kind": label("fact_kind", f["kind"]),
+            "status": label("status", f["status"]), "basis": label("date_basis", f["date_basis"]),
             "flags": flags, "actors": actors, "countries": countries, "topics": topics,
-            "values": display.fact_values(f), "groups": [(h, cs) for h, cs in groups if cs],
+            "values": display.fact_values(f), "groups": [(_(h), cs) for h, cs in groups if cs],
             "marks": marks, "mark_items": mark_items(marks)}  # its flags say each mark in words
 
 
 def _citation(c: dict, source: dict) -> dict:
     said = " · ".join(x for x in (c.get("value"), c.get("date")) if x)
     label = display.source_label({**source, "title": c.get("source_title") or source.get("title")})
-    return {"source": c["source"], "source_href": f"/sources#{quote(c['source'], safe='')}", "label": label,
+    return {"source": c["source"], "source_href": source_place(c["source"]), "label": label,
+            "label_lang": titled({**source, "title": c.get("source_title") or source.get("title")}),
             "publisher": c.get("publisher"), "url": source.get("url"), "locator": prose(c["locator"]),
             "said": prose(said), "quote": prose(c.get("quote")), "note": prose(c.get("note")),
             "checked": display.checked(source)}
@@ -460,14 +519,15 @@ def _citation(c: dict, source: dict) -> dict:
 
 def entity_card(conn, e: dict) -> dict:
     """`caj show` of a country, organisation or person: its facts with the marks the timeline shows."""
-    marked = {r["id"]: r for r in queries.timeline(conn, with_undated=True)}
+    every = questions.QUESTIONS["timeline"].answer(conn, i18n.current(), with_undated=True)
+    marked = {r["id"]: r for r in every}
     facts = [fact_item({**marked.get(f["id"], f), "sources": []}) for f in e["facts"]]
     codes = " · ".join(x for x in (e.get("iso2"), e.get("iso3")) if x)
-    return {"e": e, "codes": codes, "facts": facts,
-            "part_of": e.get("country_name") if e.get("country") else None,
+    return {"e": e, "codes": codes, "facts": facts, "kind": _(e["kind"]),
+            "part_of": country_names(conn).get(e["country"], e.get("country_name")) if e.get("country") else None,
             "part_of_href": href("entities", e["country"]) if e.get("country") else None,
             "legend": legend_for([f["marks"] for f in facts]),
-            "facts_href": query("/timeline", {_filter(e): e["id"], "with_undated": "1"})}
+            "facts_href": link("/timeline", {_filter(e): e["id"], "with_undated": "1"})}
 
 
 def _filter(e: dict) -> str:
@@ -477,7 +537,7 @@ def _filter(e: dict) -> str:
 
 def source_card(conn, ident: str) -> dict:
     """A source's own page: what it is, whether it was checked, the facts it is cited for."""
-    rows = [r for r in queries.sources(conn) if r["id"] == ident]
+    rows = [r for r in questions.QUESTIONS["sources"].answer(conn, i18n.current()) if r["id"] == ident]
     if not rows:
         return {}
     return {"s": source_item(rows[0]), "heading": display.source_label(rows[0]),
@@ -490,37 +550,48 @@ def citation(conn, ref: str, path: str, base: str, build: dict, today: datetime.
     text = cite.render(queries.cite_items(conn, ref), "text").strip()
     return {"lines": [prose(line) for line in text.splitlines()], "bibtex": path + ".bib",
             "csl": path + ".csl.json", "permalink": base + path, "version": data_version(build),
-            "accessed": display.display_date(today.isoformat())}
+            "accessed": day(today.isoformat())}
 
 
 def data_version(build: dict) -> dict:
     """The data's version, as a footer and a citation name it: number, content hash, build day."""
-    day = (build.get("build_time") or "")[:10]
+    built = (build.get("build_time") or "")[:10]
     return {"number": build.get("data_version", ""), "hash": (build.get("content_hash") or "")[:12],
-            "built": display.display_date(day) if day else ""}
+            "built": day(built) if built else ""}
+
+
+def day(iso: str) -> str:
+    """A day as the language spoken writes it (CLDR's long form: 3 декабря 2025 г., 2025年12月3日);
+    the web face may use Babel, which the lookup path does not import."""
+    lang = i18n.current()
+    if lang == speech.ENGLISH:
+        return display.display_date(iso)
+    from babel.dates import format_date
+
+    return format_date(datetime.date.fromisoformat(iso), "long", locale=lang)
 
 
 # --- indexes ------------------------------------------------------------------------------------
 
 # how each index can be arranged; the first is the default
-FACT_ORDERS = (("kind", "by kind"), ("country", "by country"), ("name", "by title"))
-ENTITY_ORDERS = (("kind", "by kind"), ("country", "by country"), ("name", "by name"))
+FACT_ORDERS = (("kind", N_("by kind")), ("country", N_("by country")), ("name", N_("by title")))
+ENTITY_ORDERS = (("kind", N_("by kind")), ("country", N_("by country")), ("name", N_("by name")))
 
 
 def fact_index(conn, by: str) -> dict:
     """Every fact, undated statements too, arranged by kind, by country or by title."""
-    rows = list(queries.timeline(conn, with_undated=True))
-    names = queries.country_names(conn)
-    items = sorted(((_fact_key(r, by, names), fact_item(r)) for r in rows),
+    rows = list(questions.QUESTIONS["timeline"].answer(conn, i18n.current(), with_undated=True))
+    named = country_names(conn)
+    items = sorted(((_fact_key(r, by, named), fact_item(r)) for r in rows),
                    key=lambda p: (p[0], p[1]["title"]))
-    return {"heading": "Every fact", "by": by, "orders": FACT_ORDERS, "n": len(rows),
+    return {"heading": _("Every fact"), "by": by, "orders": FACT_ORDERS, "n": len(rows),
             "sections": _sections(items) if by != "name" else [("", [i for _k, i in items])],
-            "legend": legend_for([i["marks"] for _k, i in items]), "canonical": query("/facts", _by(by))}
+            "legend": legend_for([i["marks"] for _k, i in items]), "canonical": link("/facts", _by(by))}
 
 
 def _fact_key(r: dict, by: str, names: dict) -> str:
     if by == "kind":
-        return vocab.label("fact_kind", r["kind"])
+        return label("fact_kind", r["kind"])
     if by == "country":
         return display.lane(r, names)
     return r["title"].casefold()
@@ -528,22 +599,22 @@ def _fact_key(r: dict, by: str, names: dict) -> str:
 
 def entity_index(conn, by: str) -> dict:
     """Every country, organisation and person, arranged by kind, by country or by name."""
-    rows = queries.entities(conn)
-    names = queries.country_names(conn)
+    rows = speech.localize(conn, "actors", queries.entities(conn), i18n.current())
+    named = country_names(conn)
     shown = {r["id"]: queries.show(conn, r["id"]) for r in rows} if by == "country" else {}
     items = []
     for r in rows:
-        key = {"kind": r["kind"], "name": r["title"].casefold()}.get(by) or \
-            names.get(shown[r["id"]].get("country") or "", OTHER_PLACE)
-        items.append((key, {"name": r["title"], "href": href("entities", r["id"]), "kind": r["kind"],
+        key = {"kind": _(r["kind"]), "name": r["title"].casefold()}.get(by) or \
+            named.get(shown[r["id"]].get("country") or "", _(OTHER_PLACE))
+        items.append((key, {"name": r["title"], "href": href("entities", r["id"]), "kind": _(r["kind"]),
                             "n_facts": r["n_facts"], "id": r["id"]}))
     items.sort(key=lambda p: (p[0], p[1]["name"].casefold()))
-    return {"heading": "Countries, organisations and people", "by": by, "orders": ENTITY_ORDERS,
+    return {"heading": _("Countries, organisations and people"), "by": by, "orders": ENTITY_ORDERS,
             "n": len(rows), "sections": _sections(items) if by != "name" else [("", [i for _k, i in items])],
-            "legend": [], "canonical": query("/entities", _by(by))}
+            "legend": [], "canonical": link("/entities", _by(by))}
 
 
-OTHER_PLACE = "No country given"
+OTHER_PLACE = N_("No country given")
 
 
 def _by(by: str) -> dict[str, str]:
@@ -560,11 +631,17 @@ def _sections(items: list[tuple[str, dict]]) -> list[tuple[str, list[dict]]]:
 def home(counts: dict[str, int | None], dated: int) -> dict:
     """The home page: the lookups as forms, and how much there is, each count a link to it."""
     undated = (counts.get("facts") or 0) - dated
-    shown = [(dated, "dated facts", "/timeline"), (undated, "undated statements", "/timeline?with_undated=1"),
-             (counts.get("citations") or 0, "citations", "/caj/citations"),
-             (counts.get("sources") or 0, "sources", "/sources"),
-             (counts.get("oda") or 0, "ODA figures", "/oda"),
-             (counts.get("projects") or 0, "projects", "/projects"),
-             (counts.get("entities") or 0, "countries, organisations and people", "/entities")]
-    return {"heading": "Japan and Central Asia, fact by fact", "counts": shown, "forms": FORMS,
-            "checkboxes": CHECKBOXES, "legend": [], "canonical": "/"}
+    n = {k: counts.get(k) or 0 for k in ("citations", "sources", "oda", "projects", "entities")}
+    shown = [(ngettext("{n} dated fact", "{n} dated facts", dated), link("/timeline")),
+             (ngettext("{n} undated statement", "{n} undated statements", undated),
+              link("/timeline", {"with_undated": "1"})),
+             (ngettext("{n} citation", "{n} citations", n["citations"]), "/caj/citations"),
+             (ngettext("{n} source", "{n} sources", n["sources"]), link("/sources")),
+             (ngettext("{n} ODA figure", "{n} ODA figures", n["oda"]), link("/oda")),
+             (ngettext("{n} project", "{n} projects", n["projects"]), link("/projects")),
+             (ngettext("{n} country, organisation or person", "{n} countries, organisations and people",
+                       n["entities"]), link("/entities"))]
+    counted = [dated, undated, *n.values()]
+    return {"heading": _("Japan and Central Asia, fact by fact"),
+            "counts": [(number, words, url) for number, (words, url) in zip(counted, shown, strict=True)],
+            "forms": FORMS, "checkboxes": CHECKBOXES, "legend": [], "canonical": link("/")}
