@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from conftest import REPO
 from helpers import invoke
 from test_terminal import run_in_pty
 
@@ -124,3 +125,28 @@ def test_a_japanese_table_keeps_its_words_whole(columns):
     assert "ウズベキスタン" in [line.strip() for line in lines]
     assert not [line for line in lines if 0 < cells(line.strip()) <= 2], lines[:12]
     assert any("2004年" in line for line in lines)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_interface_catalog_is_complete_and_keeps_its_placeholders(lang):
+    """Every word caj prints has a translation, with each {placeholder} of the English kept, and
+    the catalog is current: nothing the code says is missing from it."""
+    from babel.messages.pofile import read_po
+
+    from caj.catalogs import ui_template
+
+    path = REPO / "src" / "caj" / "locale" / lang / "LC_MESSAGES" / "caj.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    entries = [m for m in catalog if m.id]
+    missing = [m.id for m in entries
+               if m.fuzzy or not (m.string if isinstance(m.string, str) else all(m.string))]
+    assert not missing, missing[:10]
+    for m in entries:
+        english = m.id if isinstance(m.id, str) else m.id[0]
+        for said in ([m.string] if isinstance(m.string, str) else list(m.string)):
+            holes = sorted(re.findall(r"\{[^{}]*\}", english)), sorted(re.findall(r"\{[^{}]*\}", said))
+            assert holes[0] == holes[1], english
+    wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in ui_template() if m.id}
+    have = {m.id if isinstance(m.id, str) else m.id[0] for m in entries}
+    assert not wanted - have, sorted(wanted - have)[:10]
