@@ -68,7 +68,8 @@ def arguments(page: Page, args: dict[str, str], strict: bool = True) -> dict:
     return out
 
 
-def records(conn, page: Page, args: dict[str, str], strict: bool = True, lang: str | None = None) -> list[dict]:
+def records(conn, page: Page, args: dict[str, str], strict: bool = True,
+            lang: str | None = None) -> list[dict]:
     """The page's records, in `lang` (the language spoken, unless named)."""
     return list(page.question.answer(conn, lang or i18n.current(), **arguments(page, args, strict)))
 

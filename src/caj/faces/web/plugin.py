@@ -291,7 +291,8 @@ def _page_view(name: str):
 def _blank(page: pages.Page, args: dict) -> dict:
     """The search page before a search: the form alone."""
     return {"page": page.name, "heading": _(page.title), "args": {}, "hits": None,
-            "form": reader.FORMS[page.name], "checkboxes": [], "twins": None, "canonical": reader.at("/search")}
+            "form": reader.FORMS[page.name], "checkboxes": [], "twins": None,
+            "canonical": reader.at("/search")}
 
 
 async def _home_view(request, datasette):

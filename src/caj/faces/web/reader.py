@@ -246,7 +246,8 @@ def oda_table(rows: list[dict], currency: str | None, names: dict) -> dict:
     stated = display.places(r["amount"] for r in rows)
     converted = display.places(r.get("converted") for r in rows)
     heads = [_("Year"), _("Recipient"), *([] if currency else [_("Amount")]), _("As printed"),
-             *([_("Measure")] if len(measures) > 1 else []), *([currency, _("¥ per US$")] if currency else []),
+             *([_("Measure")] if len(measures) > 1 else []),
+             *([currency, _("¥ per US$")] if currency else []),
              _("Sources")]
     body = [_oda_cells(r, currency, names, stated, converted, len(measures) > 1) for r in rows]
     total, why = queries.oda_total(rows)
@@ -444,7 +445,7 @@ def oda_alt(conn, args: dict[str, str]) -> str:
                         for r in bars[:12])
     more = _("; and {n} more").format(n=len(bars) - 12) if len(bars) > 12 else ""
     return ngettext("A bar chart of {n} ODA figure by recipient and year, in {currency} million ({figures}).",
-                    "A bar chart of {n} ODA figures by recipient and year, in {currency} million ({figures}).",
+                    "A bar chart of {n} ODA figures by recipient and year, in {currency} million ({figures}).",  # noqa: E501 (one msgid)
                     len(bars)).format(n=len(bars), currency=symbol, figures=figures + more)
 
 
@@ -524,7 +525,8 @@ def entity_card(conn, e: dict) -> dict:
     facts = [fact_item({**marked.get(f["id"], f), "sources": []}) for f in e["facts"]]
     codes = " · ".join(x for x in (e.get("iso2"), e.get("iso3")) if x)
     return {"e": e, "codes": codes, "facts": facts, "kind": _(e["kind"]),
-            "part_of": country_names(conn).get(e["country"], e.get("country_name")) if e.get("country") else None,
+            "part_of": (country_names(conn).get(e["country"], e.get("country_name"))
+                        if e.get("country") else None),
             "part_of_href": href("entities", e["country"]) if e.get("country") else None,
             "legend": legend_for([f["marks"] for f in facts]),
             "facts_href": link("/timeline", {_filter(e): e["id"], "with_undated": "1"})}
