@@ -49,6 +49,13 @@ def test_every_page_takes_every_parameter(q):
     assert {p.name for p in q.on("web")} <= set(page.params), q.name
     for p in q.on("web"):
         assert all(page.params[a] is p for a in p.aliases), (q.name, p.name)
+    from caj.faces.web import reader
+
+    params = {p.name: p for p in (*q.on("web"), *(q.picture or ()))}
+    for field in reader.FORMS.get(q.name, []):  # a form's fields are the registry's, as it words them
+        param = params[field.name] if field.name in params else next(
+            p for p in params.values() if field.name in p.aliases)
+        assert (field.label, field.hint) == (param.label, param.hint), (q.name, field.name)
 
 
 @pytest.mark.parametrize("q", questions.on("mcp"), ids=lambda q: q.name)
