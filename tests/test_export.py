@@ -4,6 +4,7 @@ itself in headless Chromium), Frictionless (frictionless validate) and CSL proce
 from __future__ import annotations
 
 import csv
+import html
 import importlib
 import io
 import json
@@ -113,15 +114,16 @@ def _timelinejs_page(tmp_path: Path, data: dict) -> Path:
 <script src="{(dist / 'js' / 'timeline.js').as_uri()}"></script></head>
 <body><div id="timeline-embed" style="width: 1200px; height: 700px"></div><script>
 window.loaded = false;
-const tl = new TL.Timeline("timeline-embed", {json.dumps(data)},
-  {{script_path: "{(dist / 'js').as_uri()}/", hash_bookmark: false}});
+const data = {json.dumps(data)};
+const tl = new TL.Timeline("timeline-embed", data,
+  {{...(data.options || {{}}), script_path: "{(dist / 'js').as_uri()}/", hash_bookmark: false}});
 tl.on("loaded", () => {{ window.loaded = true; }});
 </script></body></html>""", encoding="utf-8")
     return page
 
 
-def test_timelinejs_renders_every_slide_without_errors(timeline_json, tmp_path):
-    """TimelineJS itself, in headless Chromium, builds one slide per event plus the title."""
+def _render_timelinejs(tmp_path, data: dict) -> dict:
+    """TimelineJS itself, in headless Chromium: what it built from `data`, and any error."""
     sync_api = need("playwright.sync_api")
     missing = [what for what, there in (
         (f"TimelineJS ({TIMELINEJS}; `.ci/run` installs it with npm)", (TIMELINEJS / "dist").is_dir()),
@@ -130,10 +132,12 @@ def test_timelinejs_renders_every_slide_without_errors(timeline_json, tmp_path):
         if CI:
             pytest.fail("missing: " + ", ".join(missing))
         pytest.skip("missing: " + ", ".join(missing))
-    page_file = _timelinejs_page(tmp_path, timeline_json)
+    page_file = _timelinejs_page(tmp_path, data)
     errors: list[str] = []
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        # TimelineJS fetches its language file beside its script, here a file
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM),
+                                     args=[*CHROMIUM_ARGS, "--allow-file-access-from-files"])
         try:
             page = browser.new_page()
             # no network here: the theme's web fonts are answered empty rather than failing
@@ -146,12 +150,71 @@ def test_timelinejs_renders_every_slide_without_errors(timeline_json, tmp_path):
             markers = page.evaluate("document.querySelectorAll('.tl-timemarker').length")
             groups = page.evaluate("[...document.querySelectorAll('.tl-timegroup-message')]"
                                    ".map(e => e.textContent)")
+            language = page.evaluate("tl.language.lang || 'en'")
+            months = page.evaluate("tl.language.date.month")
         finally:
             browser.close()
-    assert errors == []
-    assert slides == len(timeline_json["events"]) + 1
-    assert markers == len(timeline_json["events"])
-    assert set(groups) == {e["group"] for e in timeline_json["events"]}
+    return {"errors": errors, "slides": slides, "markers": markers, "groups": groups,
+            "language": language, "months": months}
+
+
+def test_timelinejs_renders_every_slide_without_errors(timeline_json, tmp_path):
+    """TimelineJS itself, in headless Chromium, builds one slide per event plus the title."""
+    shown = _render_timelinejs(tmp_path, timeline_json)
+    assert shown["errors"] == []
+    assert shown["slides"] == len(timeline_json["events"]) + 1
+    assert shown["markers"] == len(timeline_json["events"])
+    assert set(shown["groups"]) == {e["group"] for e in timeline_json["events"]}
+    assert shown["language"] == "en"
+
+
+@pytest.fixture(autouse=True)
+def _english_after():
+    """A command run here in another language leaves the next test in English."""
+    yield
+    from caj.core import i18n
+
+    i18n.use("en")
+
+
+def _timelinejs_in(tmp_path, lang: str) -> dict:
+    out = tmp_path / f"timeline-{lang}.json"
+    result = invoke("--lang", lang, "export", "timelinejs", "--out", str(out))
+    assert result.code == 0, result.err
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("lang", ["ru", "ja"])
+def test_timelinejs_in_the_readers_language(tmp_path, timeline_json, conn, lang):
+    """The events' words in the language, TimelineJS told to speak it; ids and dates unchanged."""
+    jsonschema = need("jsonschema")
+    data = _timelinejs_in(tmp_path, lang)
+    jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")),
+                        cls=jsonschema.Draft202012Validator)
+    assert data["options"] == {"language": lang} and timeline_json["options"] == {"language": "en"}
+    english = timeline_json["events"]
+    assert [e["unique_id"] for e in data["events"]] == [e["unique_id"] for e in english]
+    assert [e["start_date"] for e in data["events"]] == [e["start_date"] for e in english]
+    facts = json.loads(invoke("--lang", lang, "timeline", "--format", "json").out)
+    assert [e["text"]["headline"] for e in data["events"]] == [html.escape(f["title"]) for f in facts]
+    assert [e["display_date"] for e in data["events"]] == [f["when"] for f in facts]
+    translated = {r[0] for r in conn.execute(
+        "SELECT ref FROM translations WHERE lang = ? AND tbl = 'facts' AND field = 'title'", (lang,))}
+    changed = [e for e, en in zip(data["events"], english, strict=True)
+               if e["text"]["headline"] != en["text"]["headline"]]
+    assert {e["unique_id"] for e in changed} == translated & {e["unique_id"] for e in english}
+    names = dict(conn.execute("SELECT ref, text FROM translations WHERE lang = ? AND tbl = 'entities' "
+                              "AND field = 'name'", (lang,)).fetchall())
+    assert names["kazakhstan"] in {e["group"] for e in data["events"]}
+
+
+def test_timelinejs_speaks_russian_in_the_browser(tmp_path):
+    """TimelineJS loads its own Russian (month names, buttons) from the file's options."""
+    data = _timelinejs_in(tmp_path, "ru")
+    shown = _render_timelinejs(tmp_path, data)
+    assert shown["errors"] == []
+    assert shown["slides"] == len(data["events"]) + 1
+    assert shown["language"] == "ru" and "августа" in shown["months"], shown["months"]
 
 
 # --- Frictionless data package ------------------------------------------------------------------
@@ -162,7 +225,7 @@ def package(tmp_path) -> Path:
     out = tmp_path / "pkg"
     result = invoke("export", "datapackage", str(out))
     assert result.code == 0, result.err
-    assert result.err == f"wrote {out}: 10 tables\n"
+    assert result.err == f"wrote {out}: 11 tables\n"
     return out
 
 
@@ -326,3 +389,53 @@ def test_a_reader_leaving_early_ends_quietly(db_path):
     proc.stdout.close()  # as `| head -c 100` does
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0 and err == b""
+
+
+# --- in the reader's language ---------------------------------------------------------------------
+
+
+def test_datapackage_carries_every_translation(package, conn):
+    """The translations table is a resource of its own, typed and described, whatever the
+    language asked; rows as the database has them."""
+    frictionless = need("frictionless")
+    d = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    (resource,) = [r for r in d["resources"] if r["name"] == "translations"]
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    assert list(fields) == ["lang", "tbl", "ref", "field", "text"]
+    assert resource["schema"]["primaryKey"] == ["lang", "tbl", "ref", "field"]
+    assert "facts" in fields["tbl"]["constraints"]["enum"]
+    assert "FACT#N" in fields["ref"]["description"] and "ISO 639-1" in fields["lang"]["description"]
+    rows = frictionless.Package(str(package / "datapackage.json")).get_resource("translations").read_rows()
+    got = sorted((r["lang"], r["tbl"], r["ref"], r["field"], r["text"]) for r in rows)
+    assert got == sorted(tuple(r) for r in conn.execute("SELECT lang, tbl, ref, field, text FROM translations"))
+    assert {g[0] for g in got} == {"ru", "ja"}
+
+
+def test_datapackage_is_the_same_in_every_language(package, tmp_path):
+    other = tmp_path / "ja"
+    result = invoke("--lang", "ja", "export", "datapackage", str(other))
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in other.iterdir()) == sorted(p.name for p in package.iterdir())
+    for p in package.iterdir():
+        assert (other / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+@pytest.mark.parametrize("lang", ["ru", "ja"])
+def test_csl_json_items_say_their_language(tmp_path, conn, lang):
+    english = json.loads(invoke("export", "csl-json").out)
+    items = json.loads(invoke("--lang", lang, "export", "csl-json").out)
+    assert [i["id"] for i in items] == [i["id"] for i in english]
+    described = dict(conn.execute("SELECT ref, text FROM translations WHERE lang = ? AND tbl = 'sources' "
+                                  "AND field = 'description'", (lang,)).fetchall())
+    titled = {r[0] for r in conn.execute("SELECT id FROM sources WHERE title IS NOT NULL")}
+    assert described and titled
+    for item, en in zip(items, english, strict=True):
+        if item["id"] in titled:  # the source's own title, as published: in English here
+            assert item["title"] == en["title"] and item["language"] == en["language"] == "en"
+        elif item["id"] in described:
+            assert item["title"] == f"[{described[item['id']]}]" and item["language"] == lang
+        else:
+            assert item["language"] == "en"
+    csl = need("citeproc")  # a CSL processor takes the items as they are
+    source = csl.source.json.CiteProcJSON(items)
+    assert {i["id"] for i in items} <= set(source)

@@ -380,6 +380,7 @@ def export_timelinejs(
     from caj.faces import export
 
     conn = connect(db)
+    _lang(conn)
 
     def write(progress) -> str:
         return f"{export.write_timelinejs(conn, out, progress, with_undated)} events"
@@ -400,6 +401,7 @@ def export_datapackage(
     from caj.faces import export
 
     conn = connect(db)
+    _lang(conn)
 
     def write(progress) -> str:
         return f"{len(export.datapackage(conn, folder, progress)['resources'])} tables"
@@ -416,6 +418,7 @@ def export_csl_json(out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = Non
     from caj.faces import export
 
     conn = connect(db)
+    _lang(conn)
     _export("csl-json", lambda progress: export.write_csl_json(conn, out) or "every source", out, quiet)
 
 

@@ -43,7 +43,8 @@ def money(amount, currency, scale, ceiling=False, instrument=None, places: int |
     n = numbers()
     if n:
         scaled = "" if scale in (None, "unit") else n["scales"][scale]
-        text = n["money"].format(amount=figure, scale=scaled, currency=n["currencies"][currency]).strip()
+        text = n["money"].format(amount=figure, scale=scaled, currency=n["currencies"][currency])
+        text = re.sub(" {2,}", " ", text).strip()  # no scale word: no gap left where it would stand
     else:
         text = f"{SYMBOL.get(currency, (currency or '') + ' ')}{figure}"
         text += "" if scale in (None, "unit") else f" {scale}"
@@ -266,4 +267,4 @@ def lane(fact: dict, names: dict[str, str], by: str = "country") -> str:
         return names.get(vocab.REGION, "Central Asia")
     if "japan" in countries:
         return names.get("japan", "Japan")
-    return "Other countries"
+    return _("Other countries")

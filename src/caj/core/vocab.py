@@ -253,7 +253,9 @@ MEANS: dict[tuple[str, str], str] = {
     ("projects", "name"): "The project's name as the sources give it.",
     ("projects", "country"): "The country the project is in.",
     ("oda", "caveats"): "What caj cannot vouch for in the figure (a JSON list of short phrases).",
-    ("translations", "ref"): "The record: a fact, source, entity or topic id; a citation as FACT#N.",
+    ("translations", "lang"): "The language of the text (ISO 639-1: ru, ja).",
+    ("translations", "ref"): "The record: a fact, source, entity or topic id; a citation as FACT#N; "
+                             "a language as its code (its own name, and how it writes numbers, as JSON).",
     ("translations", "field"): "The field translated (title, summary, note, locator, name, when...).",
     ("v_conflicts", "fact_date"): "The fact's EDTF date, beside the date this citation gives (`date`).",
 }
@@ -648,6 +650,9 @@ PACKAGE = (
              {"id": "facts.id", "donor": "entities.id", "recipient": "entities.id"}),
     Resource("fx", "Exchange rates", "year jpy_per_usd source_id", ("year",),
              {"source_id": "sources.id"}),
+    # every language at once, whatever language the export is asked in; `ref` names a record of
+    # the table `tbl` names (a citation as FACT#N), which no single foreign key can say
+    Resource("translations", "Translations", "lang tbl ref field text", ("lang", "tbl", "ref", "field")),
 )
 PACKAGE_TYPE = {STR: "string", INT: "integer", NUM: "number", BOOL: "boolean", DATE: "date",
                 STRS: "string", SOURCES: "string"}

@@ -10,10 +10,14 @@ import json
 import re
 
 from caj.core.display import display_date, source_label
+from caj.core.i18n import N_, _
 
 STYLES = ("text", "bibtex", "csl-json")
 CSL_TYPE = {"analysis": "report", "official": "document", "press": "article-newspaper",
             "dataset": "dataset"}
+# what a citation that does not simply state a claim says of it
+STANCE_NOTE = {"supports": N_("supports the claim"), "refines": N_("refines the claim"),
+               "contradicts": N_("contradicts the claim")}
 # "Institute (IDSA), New Delhi": the place a publisher's name ends with, after its parenthesis
 PLACE = re.compile(r"^(.+\)), ([A-Z][a-z]+(?: [A-Z][a-z]+)?)$")
 
@@ -43,8 +47,8 @@ def as_text(item: dict) -> str:
     text = _sentence(", ".join(p for p in parts if p))
     if item["locator"]:
         text += " " + _sentence(item["locator"])
-    if item["stance"] and item["stance"] != "states":
-        text += f" ({item['stance']} the claim)"
+    if item["stance"] in STANCE_NOTE:
+        text += f" ({_(STANCE_NOTE[item['stance']])})"
     if item.get("quote"):
         text += f" “{item['quote']}”"
     return text
@@ -57,7 +61,7 @@ def _sentence(text: str) -> str:
 
 def _date_text(edtf: str | None) -> str:
     """A source's date as written (display.display_date), or 'n.d.' when it gives none."""
-    return display_date(edtf) or "n.d."
+    return display_date(edtf) or _("n.d.")
 
 
 def _year(edtf: str | None) -> str:
@@ -120,7 +124,9 @@ def as_csl(item: dict, n: int) -> dict:
         out["accessed"] = _csl_date(s["checked"])
     if item["locator"]:
         out["locator"] = item["locator"]
-    note = [item["stance"] and item["stance"] != "states" and f"{item['stance']} the claim",
+    if item.get("language"):  # the language the item's title is in (CSL's `language`)
+        out["language"] = item["language"]
+    note = [item["stance"] in STANCE_NOTE and _(STANCE_NOTE[item["stance"]]),
             item.get("quote") and f"“{item['quote']}”"]
     if any(note):
         out["note"] = "; ".join(n for n in note if n)

@@ -5,6 +5,10 @@ Standard library only. Rows come from the query layer, fields and their meanings
 vocabulary registry; every file is written by core.safefile, so a failed export leaves no
 half-written file and nothing of the user's is replaced. `progress(done, total)` is told how far
 the work has gone.
+
+Each speaks the language chosen (`caj --lang`): TimelineJS's words and its `language` option,
+each CSL-JSON item's `language`; the data package carries every language at once (its
+`translations` resource). Keys, ids, dates and amounts are the same in every language.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from caj.core import display, licence, vocab
+from caj.core import display, i18n, licence, vocab
+from caj.core.i18n import _
 from caj.core.safefile import export_folder, open_output, write_text
 from caj.faces import cite
+from caj.reading import lang as speech
 from caj.reading import queries
 
 Progress = Callable[[int, int], None] | None
@@ -28,13 +34,15 @@ Progress = Callable[[int, int], None] | None
 
 
 def timelinejs_events(conn, progress: Progress = None, with_undated: bool = False) -> Iterator[dict]:
-    """One TimelineJS event per fact of the timeline, in its order, as they are read."""
-    names = queries.country_names(conn)
-    sources = {s["source"]["id"]: s["source"] for s in queries.all_sources(conn)}
+    """One TimelineJS event per fact of the timeline, in its order, as they are read, in the
+    language spoken."""
+    words = _Words(conn)
+    names = speech.labels(conn, words.lang, queries.country_names(conn))
+    sources = {s["source"]["id"]: words.source(s["source"]) for s in queries.all_sources(conn)}
     total = queries.fact_count(conn)  # at most this many
     n = 0
     for n, fact in enumerate(queries.timeline(conn, with_undated=with_undated), start=1):
-        yield _tl_event(fact, names, sources)
+        yield _tl_event(words.fact(fact), names, sources)
         if progress and n % 1000 == 0:
             progress(n, total)
     if progress:
@@ -47,7 +55,8 @@ def write_timelinejs(conn, path: Path | None, progress: Progress = None,
     line, never the whole timeline in memory; returns the number of events."""
     with open_output(path) as out:
         title = json.dumps(_tl_title(conn), ensure_ascii=False)
-        out.write(f'{{"title": {title},\n "events": [')
+        options = json.dumps(timelinejs_options(), ensure_ascii=False)
+        out.write(f'{{"title": {title},\n "options": {options},\n "events": [')
         n = 0
         for n, event in enumerate(timelinejs_events(conn, progress, with_undated), start=1):
             out.write(("\n  " if n == 1 else ",\n  ") + json.dumps(event, ensure_ascii=False))
@@ -55,14 +64,52 @@ def write_timelinejs(conn, path: Path | None, progress: Progress = None,
     return n
 
 
+def timelinejs_options() -> dict:
+    """The options to give TimelineJS with this file (`new TL.Timeline(el, data, data.options)`):
+    TimelineJS's own words (its buttons, month names) in the language of the events. The JSON
+    format has no place for them; TimelineJS passes over a key it does not know."""
+    return {"language": i18n.current()}
+
+
 def _tl_title(conn) -> dict:
     meta = queries.build_info(conn)
-    text = ("<p>Facts on Japan's relations with Kazakhstan, Kyrgyzstan, Tajikistan, "
-            "Turkmenistan and Uzbekistan, each cited to its source and dated no more precisely than "
-            "the source allows.</p>"
-            f"<p>caj data {html.escape(meta.get('data_version', ''))}, built "
-            f"{html.escape(meta.get('build_time', ''))}.</p>")
-    return {"text": {"headline": "Japan and Central Asia, fact by fact", "text": text}}
+    about = _("Facts on Japan's relations with Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and "
+              "Uzbekistan, each cited to its source and dated no more precisely than the source allows.")
+    built = _("caj data {version}, built {time}.").format(version=meta.get("data_version", ""),
+                                                         time=meta.get("build_time", ""))
+    text = f"<p>{html.escape(about)}</p><p>{html.escape(built)}</p>"
+    return {"text": {"headline": html.escape(_("Japan and Central Asia, fact by fact")), "text": text}}
+
+
+class _Words:
+    """A fact's and a source's words in the language spoken, fetched once for the whole export;
+    a text with no translation stays English. A fact's citations are stored once per place
+    (source, locator, stance), so a locator's words are found by its English."""
+
+    def __init__(self, conn) -> None:
+        self.lang = i18n.current()
+        self.words = speech.Words(conn, self.lang, ("facts", "citations", "sources"))
+        self.locators = {}
+        if self.lang != speech.ENGLISH:
+            for fid, n, locator in conn.execute("SELECT fact_id, n, locator FROM citations"):
+                found = self.words.text.get(("citations", f"{fid}#{n}", "locator"))
+                if locator and found:
+                    self.locators.setdefault((fid, locator), found)
+
+    def fact(self, fact: dict) -> dict:
+        if self.lang == speech.ENGLISH:
+            return fact
+        fact = dict(fact)
+        self.words.put(fact, "facts", fact["id"], speech.FACT_WORDS, [])
+        fact["sources"] = [{**s, "locator": self.locators.get((fact["id"], s["locator"]), s["locator"])}
+                           for s in fact["sources"]]
+        return fact
+
+    def source(self, source: dict) -> dict:
+        if self.lang == speech.ENGLISH or not source.get("description"):
+            return source
+        return {**source, "description": self.words.get("sources", source["id"], "description",
+                                                         source["description"])}
 
 
 def _tl_event(fact: dict, names: dict[str, str], sources: dict[str, dict]) -> dict:
@@ -78,12 +125,14 @@ def _tl_event(fact: dict, names: dict[str, str], sources: dict[str, dict]) -> di
 def _tl_text(fact: dict, sources: dict[str, dict]) -> str:
     parts = [f"<p>{html.escape(fact['summary'] or '')}</p>"]
     if fact.get("status") not in (None, "occurred"):
-        parts.append(f"<p>Status: {html.escape(fact['status'])}.</p>")
+        status = _("Status: {status}.").format(status=_(vocab.label("status", fact["status"])))
+        parts.append(f"<p>{html.escape(status)}</p>")
     cites = [cite.as_text({"source": sources[s["source"]], "locator": s["locator"],
                            "stance": s.get("stance"), "fact": fact["id"]})
              for s in fact["sources"] if s["source"] in sources]
     items = "".join(f"<li>{html.escape(c)}</li>" for c in cites)
-    parts.append(f"<p>Sources:</p><ol>{items}</ol><p>caj id: {html.escape(fact['id'])}</p>")
+    parts.append(f"<p>{html.escape(_('Sources:'))}</p><ol>{items}</ol>"
+                 f"<p>{html.escape(_('caj id: {id}').format(id=fact['id']))}</p>")
     return "".join(parts)
 
 
@@ -184,8 +233,26 @@ def _package(conn, resources: list[dict]) -> dict:
 
 
 def csl_json(conn) -> str:
-    """Every source as a CSL-JSON bibliography, for reference managers and pandoc."""
-    return cite.render(queries.all_sources(conn), "csl-json")
+    """Every source as a CSL-JSON bibliography, for reference managers and pandoc; a source
+    described rather than titled is described in the language spoken, and each item's
+    `language` says the language its title is in."""
+    words = _Words(conn)
+    items = [{**item, "source": words.source(item["source"]), "language": _language(words, item["source"])}
+             for item in queries.all_sources(conn)]
+    return cite.render(items, "csl-json")
+
+
+def _language(words: _Words, source: dict) -> str:
+    """The language of a CSL item's title: caj's own description of the source is in the language
+    it was written in (English where it has no translation); a source's real title, in the script
+    it is printed in (Cyrillic Russian, kana or kanji Japanese; the sources caj reads in Latin
+    letters are all English editions)."""
+    if not source.get("title"):
+        translated = words.words.text.get(("sources", source["id"], "description"))
+        return words.lang if translated else speech.ENGLISH
+    if re.search(r"[\u3040-\u30ff\u3400-\u9fff]", source["title"]):
+        return "ja"
+    return "ru" if re.search(r"[\u0400-\u04ff]", source["title"]) else speech.ENGLISH
 
 
 def write_csl_json(conn, path: Path | None) -> None:

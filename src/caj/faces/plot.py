@@ -3,24 +3,35 @@
 matplotlib (the `plot` extra) is imported only here, only when a picture is asked for, and never
 through pyplot: no GUI backend, no global state. Output is deterministic: the same rows give the
 same bytes (fixed SVG ids, no dates or software names in the metadata).
+
+A picture speaks the reader's language (core.i18n): the rows' words come localized, every word of
+its own goes through `_()`, and it is set in fonts that have the glyphs: DejaVu Sans (matplotlib
+ships it) for Latin and Cyrillic; for Japanese IPAexGothic, which the matplotlib-fontja package
+ships (the `plot` extra), with DejaVu behind it for any sign it lacks.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
-import textwrap
+import unicodedata
 from pathlib import Path
 
-from caj.core import display, vocab
+from caj.core import display, i18n, vocab
 from caj.core.display import SCALE_FACTOR, SYMBOL
 from caj.core.errors import UsageError
+from caj.core.i18n import _, ngettext
 from caj.faces import pictures
+from caj.reading import lang as speech
 from caj.reading import queries
 
-# the font matplotlib ships, so labels measure and render alike on every machine
-RC = {"font.family": "DejaVu Sans", "svg.hashsalt": "caj", "svg.fonttype": "path"}
+# fonts that ship with the packages, so labels measure and render alike on every machine
+RC = {"svg.hashsalt": "caj", "svg.fonttype": "path"}
+LATIN = "DejaVu Sans"        # matplotlib's own: Latin, Cyrillic, Greek
+JAPANESE = "IPAexGothic"     # matplotlib-fontja's (fonts/ipaexg.ttf): kana, kanji, full-width signs
+JAPANESE_FILE = ("matplotlib_fontja", "fonts", "ipaexg.ttf")
 METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None},
             "pdf": {"Creator": None, "Producer": None, "CreationDate": None}}
 # lanes: the region, then each republic, then Japan and the rest; or the kinds, as the registry lists them
@@ -30,8 +41,36 @@ LABEL_PT, GAP_YEARS = 7.0, 0.15
 
 
 def require() -> None:
-    """Import matplotlib now (an ImportError when the `plot` extra is missing), before any work."""
+    """Import matplotlib now (an ImportError when the `plot` extra is missing), and find the fonts
+    of the language spoken, before any work."""
     _matplotlib()
+    _rc()
+
+
+def _rc() -> dict:
+    """matplotlib's settings for a picture in the language spoken now."""
+    if i18n.current() != "ja":
+        return {**RC, "font.family": [LATIN]}
+    _add_japanese_font()
+    return {**RC, "font.family": [JAPANESE, LATIN]}
+
+
+def _add_japanese_font() -> None:
+    """Make IPAexGothic known to matplotlib, from the file matplotlib-fontja ships; that package is
+    not imported, for importing it rewrites matplotlib's global settings."""
+    from importlib.util import find_spec
+
+    from matplotlib import font_manager
+
+    if JAPANESE in {f.name for f in font_manager.fontManager.ttflist}:
+        return
+    spec = find_spec(JAPANESE_FILE[0])
+    where = [Path(p).joinpath(*JAPANESE_FILE[1:]) for p in (spec and spec.submodule_search_locations or ())]
+    found = next((p for p in where if p.is_file()), None)
+    if found is None:
+        raise UsageError(_("a picture in Japanese needs the font matplotlib-fontja ships: "
+                           "pip install 'caj[plot]'"))
+    font_manager.fontManager.addfont(str(found))
 
 
 def _matplotlib():
@@ -65,7 +104,7 @@ def save(fig, path: Path) -> None:
     matplotlib = _matplotlib()
     from caj.core.safefile import open_output
 
-    with matplotlib.rc_context(RC), open_output(path, binary=True) as out:
+    with matplotlib.rc_context(_rc()), open_output(path, binary=True) as out:
         fig.savefig(out, format=fmt, metadata=METADATA[fmt], dpi=150)
 
 
@@ -75,19 +114,77 @@ def svg(fig) -> bytes:
 
     matplotlib = _matplotlib()
     out = io.BytesIO()
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(_rc()):
         fig.savefig(out, format="svg", metadata=METADATA["svg"], dpi=150)
     return out.getvalue()
 
 
 def describe(selection: dict) -> str:
-    """'2000–2009 · country Kazakhstan · topic energy' from the filters given."""
+    """'2000–2009 · country Kazakhstan · topic energy' from the filters given, in the language
+    spoken (a value caj has a word for, such as `included`, in its word)."""
     lo, hi = selection.pop("from", None), selection.pop("to", None)
     parts = []
     if lo is not None or hi is not None:
         parts.append(f"{lo}" if lo == hi else f"{lo or '…'}–{hi or '…'}")
-    parts += [f"{k} {v}" for k, v in selection.items() if v is not None]
+    parts += [f"{_(k)} {_(v) if isinstance(v, str) else v}" for k, v in selection.items() if v is not None]
     return " · ".join(parts)
+
+
+def _spoken(conn, rows: list[dict]) -> list[dict]:
+    """The rows in the language spoken: a command's come so already; a web page's may not."""
+    lang = i18n.current()
+    if lang == speech.ENGLISH or all(r.get("lang") == lang for r in rows):
+        return rows
+    return list(speech.localize(conn, "timeline", rows, lang))
+
+
+def _names(conn) -> dict[str, str]:
+    """Country and region names by id, in the language spoken."""
+    return speech.labels(conn, i18n.current(), queries.country_names(conn))
+
+
+def _cells(text: str) -> int:
+    """How wide a text runs in Latin letters: an East Asian wide character counts two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _clip(text: str, cells: int) -> str:
+    """`text` cut to `cells` (wide characters counting two), an ellipsis marking the cut."""
+    if _cells(text) <= cells:
+        return text
+    out, used = [], 1
+    for c in text:
+        used += _cells(c)
+        if used > cells:
+            break
+        out.append(c)
+    return "".join(out) + "…"
+
+
+# a piece a line may break after: a run up to and with its spaces, or one East Asian character
+# with the closing signs that may not begin a line (kinsoku)
+_PIECE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff60][、。，．）」』】〕・ー）]*\s*"
+                    r"|[^\s\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff60]+\s*|\s+")
+
+
+def _wrap(text: str, width_in: float, size: float) -> list[str]:
+    """`text` in lines no wider than `width_in` at `size` points, as set in the picture's fonts:
+    broken at spaces, or between Japanese characters, which have none; a source id never split."""
+    widths: dict[str, float] = {}
+
+    def width(piece: str) -> float:  # between two bars, so the spaces are measured too
+        if piece not in widths:
+            widths[piece] = _text_width_in(f"|{piece}|", size) - _text_width_in("||", size)
+        return widths[piece]
+
+    lines, line, used = [], "", 0.0
+    for piece in _PIECE.findall(text):
+        # 5 % to spare: renderers round glyph advances differently from the text path
+        if line and used + width(piece.rstrip()) > 0.95 * width_in:
+            lines.append(line.rstrip())
+            line, used, piece = "", 0.0, piece.lstrip()
+        line, used = line + piece, used + width(piece)
+    return [*lines, line.rstrip()] if line.strip() else lines
 
 
 def _source_names(conn, ids: list[str]) -> str:
@@ -133,17 +230,18 @@ def _items(rows: list[dict], names: dict[str, str], by: str) -> list[dict]:
         approx = r["date"].endswith(("~", "?", "%"))
         mark = "! " if r.get("disputed") else ""
         label = f"{mark}{r['when'] or r['date']}  {r['title']}"
+        lane = display.lane(r, names, by)
         items.append({"lo": _year(lo, False), "hi": _year(hi, True), "approx": approx,
-                      "lane": display.lane(r, names, by),
-                      "label": label if len(label) <= 64 else label[:63] + "…"})
+                      "lane": _(lane) if by == "kind" else lane, "label": _clip(label, 64)})
     return items
 
 
 def _text_width_in(text: str, size: float) -> float:
+    """How wide `text` is set at `size` points, in the fonts of the settings in force."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextPath
 
-    path = TextPath((0, 0), text, size=size, prop=FontProperties(family="DejaVu Sans"))
+    path = TextPath((0, 0), text, size=size, prop=FontProperties())
     return path.get_extents().width / 72  # points to inches
 
 
@@ -168,44 +266,51 @@ def _pack(items: list[dict], per_year_in: float, x0: float, x1: float) -> dict[s
 
 
 def timeline_figure(conn, rows: list[dict], by: str = "country", selection: str = ""):
-    with _matplotlib().rc_context(RC):
-        return _timeline_figure(conn, rows, by, selection)
+    with _matplotlib().rc_context(_rc()):
+        return _timeline_figure(conn, _spoken(conn, rows), by, selection)
 
 
 def _timeline_figure(conn, rows: list[dict], by: str, selection: str):
     from matplotlib.figure import Figure
 
-    names = queries.country_names(conn)
+    names = _names(conn)
     items = _items(rows, names, by)
     if not items:
-        raise UsageError("no facts to draw")
+        raise UsageError(_("no facts to draw"))
     x0 = min(i["lo"] for i in items) - 0.5
     x1 = max(max(i["hi"] for i in items) + 0.5, x0 + 3)
     per_year_in = (WIDTH_IN - LEFT_IN - RIGHT_IN) / (x1 - x0)
     counts = _pack(items, per_year_in, x0, x1)
-    names = queries.country_names(conn)
-    order = [names.get(i, i) for i in LANE_IDS] + ["Other countries", *vocab.values("fact_kind")]
+    order = [names.get(i, i) for i in LANE_IDS] + [_("Other countries"),
+                                                   *(_(k) for k in vocab.values("fact_kind"))]
     lanes = [lane for lane in order if lane in counts] + sorted(set(counts) - set(order))
     offset, y = {}, 0
     for lane in lanes:
         offset[lane], y = y, y + counts[lane] + 0.6
     caption = _timeline_caption(conn, rows)
-    top_in, bottom_in = 0.75, 0.55 + 0.16 * caption.count("\n") + 0.35
+    key = _wrap(_timeline_key(by), WIDTH_IN - LEFT_IN - RIGHT_IN, 8)
+    # a key that takes more than a line (in Russian it does) pushes the lanes down
+    top_in, bottom_in = 0.75 + 0.15 * (len(key) - 1), 0.55 + 0.16 * caption.count("\n") + 0.35
     height = top_in + bottom_in + y * ROW_IN
     fig = Figure(figsize=(WIDTH_IN, height))
     ax = fig.add_axes((LEFT_IN / WIDTH_IN, bottom_in / height, 1 - (LEFT_IN + RIGHT_IN) / WIDTH_IN,
                        y * ROW_IN / height))
     _draw_lanes(ax, lanes, offset, counts, items, x0, x1, y)
-    title = f"Japan and Central Asia: {len(rows)} fact{'s' if len(rows) != 1 else ''}"
+    title = ngettext("Japan and Central Asia: {n} fact", "Japan and Central Asia: {n} facts",
+                     len(rows)).format(n=len(rows))
     fig.text(LEFT_IN / WIDTH_IN, 1 - 0.3 / height, title + (f" · {selection}" if selection else ""),
              fontsize=12, weight="bold", va="center")
-    fig.text(LEFT_IN / WIDTH_IN, 1 - 0.55 / height,
-             f"one lane per {'country' if by == 'country' else 'kind of fact'}; bars span each "
-             "date's whole range (a year, a decade, an interval); hatched: approximate (c.); "
-             "! the public record contradicts it (caj conflicts)",
-             fontsize=8, color="0.3", va="center")
+    fig.text(LEFT_IN / WIDTH_IN, 1 - 0.48 / height, "\n".join(key), fontsize=8, color="0.3", va="top")
     fig.text(LEFT_IN / WIDTH_IN, 0.12 / height, caption, fontsize=7, color="0.25", va="bottom")
     return fig
+
+
+def _timeline_key(by: str) -> str:
+    if by == "country":
+        return _("one lane per country; bars span each date's whole range (a year, a decade, an "
+                 "interval); hatched: approximate (c.); ! the public record contradicts it (caj conflicts)")
+    return _("one lane per kind of fact; bars span each date's whole range (a year, a decade, an "
+             "interval); hatched: approximate (c.); ! the public record contradicts it (caj conflicts)")
 
 
 def _draw_lanes(ax, lanes, offset, counts, items, x0, x1, y) -> None:
@@ -237,9 +342,9 @@ def _draw_lanes(ax, lanes, offset, counts, items, x0, x1, y) -> None:
 
 
 def _timeline_caption(conn, rows: list[dict]) -> str:
-    text = "Sources: " + _source_names(conn, _cited(rows)) + ". Full references: caj cite ID; " \
-           "each fact: caj show ID."
-    return "\n".join(textwrap.wrap(text, 190, break_on_hyphens=False))  # never split a source id
+    text = _("Sources: {sources}. Full references: caj cite ID; each fact: caj show ID.").format(
+        sources=_source_names(conn, _cited(rows)))
+    return "\n".join(_wrap(text, WIDTH_IN - LEFT_IN - RIGHT_IN, 7))
 
 
 # --- ODA ----------------------------------------------------------------------------------------
@@ -265,8 +370,21 @@ def _bars(rows: list[dict], currency: str) -> tuple[list[dict], list[dict]]:
 
 
 def oda_figure(conn, rows: list[dict], currency: str = "USD", selection: str = ""):
-    with _matplotlib().rc_context(RC):
-        return _oda_figure(conn, rows, currency, selection)
+    with _matplotlib().rc_context(_rc()):
+        return _oda_figure(conn, _spoken(conn, rows), currency, selection)
+
+
+def _currency(currency: str) -> str:
+    """A currency as the language names it: US$ and ¥ in English, долл. США or 米ドル in another."""
+    return (i18n.numbers().get("currencies") or {}).get(currency) or SYMBOL.get(currency, currency)
+
+
+def _millions_of(currency: str) -> str:
+    """The axis's unit: 'US$ million', 'млн долл. США', '百万米ドル'."""
+    n = i18n.numbers()
+    if not n:
+        return f"{SYMBOL.get(currency, currency + ' ')} million"
+    return n["money"].format(amount="", scale=n["scales"]["million"], currency=_currency(currency)).strip()
 
 
 def _oda_figure(conn, rows: list[dict], currency: str, selection: str):
@@ -275,8 +393,8 @@ def _oda_figure(conn, rows: list[dict], currency: str, selection: str):
 
     bars, missing = _bars(rows, currency)
     if not bars:
-        raise UsageError("no ODA figures to draw in " + currency)
-    names = queries.country_names(conn)
+        raise UsageError(_("no ODA figures to draw in {currency}").format(currency=currency))
+    names = _names(conn)
     recipients = list(dict.fromkeys(b["recipient"] for b in sorted(bars, key=lambda b: b["recipient"])))
     years = sorted({b["year"] for b in bars})
     caption = _oda_caption(conn, rows, bars, missing, currency)
@@ -290,17 +408,18 @@ def _oda_figure(conn, rows: list[dict], currency: str, selection: str):
     colours = ["#1b6ca8", "#d35400", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f6000"]
     _draw_bars(ax, bars, recipients, years, colours)
     ax.set_xticks(range(len(recipients)), [names.get(r, r) for r in recipients], fontsize=9)
-    ax.set_ylabel(f"{SYMBOL.get(currency, currency + ' ')} million", fontsize=9)
+    ax.set_ylabel(_millions_of(currency), fontsize=9)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.grid(axis="y", color="0.88", linewidth=0.5)
     ax.set_axisbelow(True)
     handles = [Patch(color=colours[k % len(colours)], label=str(y)) for k, y in enumerate(years)]
     if any(b["caveats"] for b in bars):
-        handles.append(Patch(facecolor="white", edgecolor="0.3", hatch="////", label="† caveated"))
+        handles.append(Patch(facecolor="white", edgecolor="0.3", hatch="////",
+                             label=f"{display.CAVEATED} {_('caveated')}"))
     fig.legend(handles=handles, fontsize=8, frameon=False, loc="center left", ncol=len(handles),
                bbox_to_anchor=(0.09, 1 - 0.65 / height), borderaxespad=0, handlelength=1.6)
-    title = f"Japan's ODA by recipient, in {SYMBOL.get(currency, currency)}"
+    title = _("Japan's ODA by recipient, in {currency}").format(currency=_currency(currency))
     fig.text(0.09, 1 - 0.3 / height, title + (f" · {selection}" if selection else ""), fontsize=12,
              weight="bold", va="center")
     fig.text(0.09, 0.12 / height, caption, fontsize=7, color="0.25", va="bottom")
@@ -323,37 +442,45 @@ def _draw_bars(ax, bars, recipients, years, colours) -> None:
 
 
 def _num(value: float) -> str:
-    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+    """A bar's figure: one decimal under a hundred, none above, in the language's separators."""
+    return display.num(round(value, 1) if value < 100 else round(value), 1)
 
 
 def _caveat_lines(bars: list[dict]) -> list[str]:
-    """Each caveat once, with the figures it applies to; the rate is stated above, not repeated."""
-    which = display.caveat_groups(bars, lambda b: b["id"], skip=("converted at ", "no exchange rate"))
-    return [f"† {c}: " + ("every figure" if len(ids) == len(bars) > 1 else ", ".join(ids)) + "."
-            for c, ids in which.items()]
+    """Each caveat once, with the figures it applies to, in the language spoken; the rate is
+    stated above, not repeated."""
+    unconverted = [{**b, "caveats": [c for c in b["caveats"] if c != display.conversion_caveat(
+        b["year"], b.get("rate_jpy_per_usd"), b.get("rate_source"))]} for b in bars]
+    which = display.caveat_groups(unconverted, lambda b: b["id"])
+    every = _("every figure")
+    return [f"{display.CAVEATED} {display.caveat(c)}: "
+            + (every if len(ids) == len(bars) > 1 else ", ".join(ids)) + "." for c, ids in which.items()]
 
 
 def _oda_caption(conn, rows, bars, missing, currency) -> str:
     lines = []
     rates = sorted({(b["year"], b["rate_jpy_per_usd"]) for b in bars if b.get("rate_jpy_per_usd")})
     if rates:
-        shown = ", ".join(f"{y}: ¥{r:,.2f}" for y, r in rates)
-        lines.append(f"Converted to {currency} at the annual average yen per US dollar of each figure's "
-                     f"year ({shown}; World Bank WDI PA.NUS.FCRF, source {vocab.RATE_SOURCE}). "
-                     f"Figures stated in {currency} are shown as stated.")
+        shown = ", ".join(f"{y}: {display.money(r, 'JPY', 'unit', places=2)}" for y, r in rates)
+        lines.append(_("Converted to {currency} at the annual average yen per US dollar of each figure's "
+                       "year ({rates}; World Bank WDI PA.NUS.FCRF, source {source}). Figures stated in "
+                       "{currency} are shown as stated.").format(currency=currency, rates=shown,
+                                                                 source=vocab.RATE_SOURCE))
     else:
-        lines.append(f"All figures as stated in {currency}; no conversion.")
+        lines.append(_("All figures as stated in {currency}; no conversion.").format(currency=currency))
     measures = sorted({b["measure"] for b in bars})
     if len(measures) > 1:
-        lines.append("Measures differ and are not strictly comparable: " + "; ".join(
-            f"{m} ({', '.join(str(y) for y in sorted({b['year'] for b in bars if b['measure'] == m}))})"
-            for m in measures) + ".")
+        years = {m: ", ".join(str(y) for y in sorted({b["year"] for b in bars if b["measure"] == m}))
+                 for m in measures}
+        lines.append(_("Measures differ and are not strictly comparable: {measures}.").format(
+            measures="; ".join(f"{_(m)} ({years[m]})" for m in measures)))
     lines += _caveat_lines(bars)
-    if "central-asia" in {b["recipient"] for b in bars}:
-        lines.append("Central Asia: a figure for the region as a whole, as the source states it, "
-                     "not the sum of the country bars.")
+    if vocab.REGION in {b["recipient"] for b in bars}:
+        lines.append(_("{region}: a figure for the region as a whole, as the source states it, not the "
+                       "sum of the country bars.").format(region=_names(conn).get(vocab.REGION)))
     if missing:
-        lines.append("Not drawn, no rate for their year: " + ", ".join(r["id"] for r in missing) + ".")
-    lines.append("Sources: " + _source_names(conn, _cited(rows)) + ". Values as printed: caj oda; "
-                 "full references: caj cite ID.")
-    return "\n".join(w for line in lines for w in textwrap.wrap(line, 160, break_on_hyphens=False))
+        lines.append(_("Not drawn, no rate for their year: {ids}.").format(
+            ids=", ".join(r["id"] for r in missing)))
+    lines.append(_("Sources: {sources}. Values as printed: caj oda; full references: caj cite ID.").format(
+        sources=_source_names(conn, _cited(rows))))
+    return "\n".join(w for line in lines for w in _wrap(line, 9.0, 7))
