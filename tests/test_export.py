@@ -407,7 +407,8 @@ def test_datapackage_carries_every_translation(package, conn):
     assert "FACT#N" in fields["ref"]["description"] and "ISO 639-1" in fields["lang"]["description"]
     rows = frictionless.Package(str(package / "datapackage.json")).get_resource("translations").read_rows()
     got = sorted((r["lang"], r["tbl"], r["ref"], r["field"], r["text"]) for r in rows)
-    assert got == sorted(tuple(r) for r in conn.execute("SELECT lang, tbl, ref, field, text FROM translations"))
+    stored = conn.execute("SELECT lang, tbl, ref, field, text FROM translations")
+    assert got == sorted(tuple(r) for r in stored)
     assert {g[0] for g in got} == {"ru", "ja"}
 
 

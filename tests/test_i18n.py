@@ -150,3 +150,31 @@ def test_the_interface_catalog_is_complete_and_keeps_its_placeholders(lang):
     wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in ui_template() if m.id}
     have = {m.id if isinstance(m.id, str) else m.id[0] for m in entries}
     assert not wanted - have, sorted(wanted - have)[:10]
+
+
+USAGE_SLIPS = [  # Typer's Click words these in English only; caj words them in each language
+    (["timeline", "--zzz"], {"en": "no such option: --zzz", "ru": "нет такого параметра: --zzz",
+                              "ja": "オプション --zzz はない"}),
+    (["timeline", "--tim"], {"en": "no such option: --tim; did you mean --to, --topic?",
+                             "ru": "нет такого параметра: --tim; возможно, имелось в виду --to, --topic?",
+                             "ja": "オプション --tim はない。もしかして: --to、--topic"}),
+    (["timeline", "--year"], {"en": "option --year needs a value",
+                              "ru": "для параметра --year нужно указать значение",
+                              "ja": "オプション --year に値が指定されていない"}),
+    (["search", "x", "--limit", "abc"], {"en": "--limit: 'abc' is not a whole number",
+                                         "ru": "--limit: 'abc' — не целое число",
+                                         "ja": "--limit: 'abc' は整数ではない"}),
+    (["search", "x", "--limit", "0"], {"en": "--limit: 0 is not between 1 and 10000",
+                                       "ru": "--limit: 0 — не в диапазоне от 1 до 10000",
+                                       "ja": "--limit: 0 は 1 から 10000 の範囲にない"}),
+    (["timeline", "a", "b"], {"en": "unexpected extra argument(s): a b; `caj timeline -h` lists its options",
+                              "ru": "лишние аргументы: a b; `caj timeline -h` выводит параметры команды",
+                              "ja": "余分な引数: a b。オプションは `caj timeline -h` で表示する"}),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "ja"])
+@pytest.mark.parametrize("args, said", USAGE_SLIPS, ids=lambda v: " ".join(v) if isinstance(v, list) else "")
+def test_typers_own_usage_errors_in_the_readers_language(args, said, lang):
+    result = invoke("--lang", lang, *args)
+    assert (result.code, result.out, result.err) == (2, "", f"caj: {said[lang]}\n")

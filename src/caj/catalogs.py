@@ -52,12 +52,11 @@ def ui_template() -> Catalog:
 METHODS = [("**.py", "python"), ("faces/web/templates/**.html", "jinja2.ext:babel_extract")]
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 
-TYPER_FILES = ("core.py", "_click/core.py", "_click/formatting.py", "_click/exceptions.py",
-               "_click/decorators.py", "_click/types.py", "_click/parser.py")
+TYPER_FILES = ("core.py",)  # the files that look words up with gettext (its Click's none)
 
 
 def typer_words():
-    """The words Typer (and the Click it carries) prints in help and usage errors: it looks them
+    """The words Typer prints in help and some usage errors: it looks them
     up with gettext's default domain, which caj points at its own catalog (core.i18n.use)."""
     import typer
     from babel.messages.extract import extract_from_file

@@ -41,7 +41,7 @@ def run(app, overview) -> int:
         if code == INTERRUPTED:  # Typer's answer to a KeyboardInterrupt in the command
             return _fail(_("interrupted"), INTERRUPTED)
         return _flushed(code if isinstance(code, int) else 0)
-    except BaseException as exc:  # noqa: BLE001: every failure ends as one line, here
+    except BaseException as exc:  # noqa: BLE001 (every failure ends as one line, here)
         return _failure(exc)
 
 
@@ -185,16 +185,18 @@ def click_message(exc) -> str:
     0.28 carries its own copy of Click: its usage errors are typer.TyperException (with an exit
     code and a message), never a separately installed click's."""
     from typer import BadParameter
-    from typer._click.exceptions import MissingParameter
+
+    from caj.faces.terminal.typer_words import MissingParameter, UsageError, usage_words
 
     if isinstance(exc, MissingParameter) and exc.param is not None:
         where = _("; see `{command} -h`").format(command=exc.ctx.command_path) if exc.ctx is not None else ""
         kind = _("argument") if exc.param.param_type_name == "argument" else _("option")
         return _("missing {kind} {name}").format(kind=kind, name=_param_name(exc.param)) + where
+    worded = usage_words(exc) if isinstance(exc, UsageError) else None
     if isinstance(exc, BadParameter) and exc.param is not None:
-        message = f"{_param_name(exc.param)}: {exc.message}"
+        message = f"{_param_name(exc.param)}: {worded or exc.message}"
     else:
-        message = exc.format_message()
+        message = worded or exc.format_message()
     message = " ".join(message.split()).rstrip(".")
     message = message[:1].lower() + message[1:]
     if len(message) > MESSAGE_MAX:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from caj.core import vocab
-from caj.core.i18n import N_, _, numbers
+from caj.core.i18n import N_, _, listing, numbers, sentence
 
 SCALE_FACTOR = {"unit": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -185,7 +185,7 @@ def caveat_notes(rows: list[dict], label) -> list[str]:
     """Each caveat once, with the rows it applies to: '† not confirmed ...: all rows'."""
     which = caveat_groups(rows, label)
     every = _("all rows")
-    return [f"{CAVEATED} {caveat(c)}: " + (every if len(applies) == len(rows) > 1 else ", ".join(applies))
+    return [f"{CAVEATED} {caveat(c)}: " + (every if len(applies) == len(rows) > 1 else listing(applies))
             for c, applies in which.items()]
 
 
@@ -193,7 +193,7 @@ def oda_total_note(rows: list[dict], total: float | None, why: str, converted: b
     """(the total's label, the total as money, the sentence saying what it adds up or why there is
     none), as the ODA table's footer and notes say them."""
     if total is None:
-        return "", "", (f"{why[:1].upper()}{why[1:]}." if len(rows) > 1 else "")  # a sentence
+        return "", "", (sentence(f"{why[:1].upper()}{why[1:]}") if len(rows) > 1 else "")  # a sentence
     r0 = rows[0]
     cur = r0.get("converted_currency") or r0["currency"]
     flag = f" {CAVEATED}" if any(r["caveats"] for r in rows) else ""
@@ -201,7 +201,7 @@ def oda_total_note(rows: list[dict], total: float | None, why: str, converted: b
             if converted else _("Total: the sum of {n} {measure} figures for {year}, in {currency} {scale}")
             ).format(n=len(rows), measure=_(r0["measure"]), year=r0["year"], currency=cur,
                      scale=_(r0["scale"]))
-    what += _("; it carries every caveat of its rows.") if flag else "."
+    what = what + _("; it carries every caveat of its rows.") if flag else sentence(what)
     decimals = places(r.get("converted" if converted else "amount") for r in rows)
     return _("Total") + flag, money(total, cur, r0["scale"], places=decimals), what
 

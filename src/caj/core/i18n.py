@@ -57,6 +57,19 @@ def N_(text: str) -> str:  # noqa: N802 (gettext's own name for it)
     return text
 
 
+def listing(items) -> str:
+    """Names one after another, as the language separates them ('A, B'; 'A、B')."""
+    return _(", ").join(str(i) for i in items)
+
+
+ENDS = (".", "?", "!", "。", "？", "！")  # and the full-width 。？！
+
+
+def sentence(text: str) -> str:
+    """`text` closed as the language closes a sentence ('.'; '。'), unless it is already closed."""
+    return text if not text or text.endswith(ENDS) else text + _(".")
+
+
 def from_environment(env: dict[str, str] | None = None) -> str | None:
     """CAJ_LANG, else the locale as gettext reads it (LANGUAGE's first, LC_ALL, LC_MESSAGES,
     LANG); None when they name none (C, POSIX) or nothing is set."""

@@ -16,16 +16,17 @@ from contextlib import contextmanager
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp.server.mcpserver.exceptions import ResourceError
 from mcp.server.mcpserver.tools import Tool
-from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import CallToolResult, TextContent
 from pydantic import ConfigDict, Field, ValidationError, create_model
 
 from caj import __version__
 from caj.core import vocab
 from caj.core.errors import CajError, shown
 from caj.faces import cite as citing
+from caj.faces import mcp_sdk
+from caj.faces.mcp_sdk import ArgModelBase
 from caj.reading import lang as speech
 from caj.reading import queries, questions
 from caj.reading.db import damaged, diagnose
@@ -89,20 +90,6 @@ def output_schema(q: questions.Question) -> dict:
             "properties": {"records": {"type": "array", "items": items(q)}}}
 
 
-class CajTool(Tool):
-    """A tool whose arguments, when they do not fit its schema, get one line saying which and why
-    (the SDK would pass on pydantic's several lines, with links)."""
-
-    async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
-        try:
-            return await super().run(arguments, context, convert_result)
-        except ToolError as exc:
-            if not isinstance(exc.__cause__, ValidationError):
-                raise
-            return CallToolResult(content=[TextContent(type="text", text=misfit(self, exc.__cause__))],
-                                  is_error=True)
-
-
 def misfit(tool: Tool, error: ValidationError) -> str:
     """The first argument that does not fit, as a usage error line says it."""
     e = error.errors()[0]
@@ -122,12 +109,8 @@ def make_tool(conn, q: questions.Question) -> Tool:
     async def run(**given) -> CallToolResult:
         return answer(conn, q, given)
 
-    meta = FuncMetadata(arg_model=model, output_schema=output_schema(q))
-    # async: a query takes milliseconds, less than handing it to a worker thread would
-    return CajTool(fn=run, name=q.name, title=f"caj {q.name}", description=f"{q.purpose} {CITED}",
-                   parameters=model.model_json_schema(by_alias=True), fn_metadata=meta, is_async=True,
-                   annotations=ToolAnnotations(read_only_hint=True, idempotent_hint=True,
-                                               open_world_hint=False))
+    return mcp_sdk.tool(run, model, output_schema(q), name=q.name, title=f"caj {q.name}",
+                        description=f"{q.purpose} {CITED}", misfit=misfit)
 
 
 def answer(conn, q: questions.Question, given: dict) -> CallToolResult:

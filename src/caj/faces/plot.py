@@ -22,7 +22,7 @@ from pathlib import Path
 from caj.core import display, i18n, vocab
 from caj.core.display import SCALE_FACTOR, SYMBOL
 from caj.core.errors import UsageError
-from caj.core.i18n import _, ngettext
+from caj.core.i18n import _, listing, ngettext, sentence
 from caj.faces import pictures
 from caj.reading import lang as speech
 from caj.reading import queries
@@ -454,7 +454,7 @@ def _caveat_lines(bars: list[dict]) -> list[str]:
     which = display.caveat_groups(unconverted, lambda b: b["id"])
     every = _("every figure")
     return [f"{display.CAVEATED} {display.caveat(c)}: "
-            + (every if len(ids) == len(bars) > 1 else ", ".join(ids)) + "." for c, ids in which.items()]
+            + sentence(every if len(ids) == len(bars) > 1 else listing(ids)) for c, ids in which.items()]
 
 
 def _oda_caption(conn, rows, bars, missing, currency) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from caj.core import display, vocab
-from caj.core.i18n import _
+from caj.core.i18n import _, listing
 from caj.faces.terminal import render
 
 STANCES = vocab.CHOICES["stance"]  # (stance, heading) in the order a card lists them
@@ -53,11 +53,11 @@ def _fact(card: Card, f: dict) -> None:
     card.add()
     card.add(f["summary"])
     card.add()
-    card.field(_("Countries"), ", ".join(f["country_names"]))
+    card.field(_("Countries"), listing(f["country_names"]))
     actors = [f"{e['name']} ({_(vocab.label('role', e['role']))})" for e in f["entities"]
               if e["kind"] not in ("country", "region")]
-    card.field(_("Actors"), ", ".join(actors))
-    card.field(_("Topics"), ", ".join(f["topic_names"]))
+    card.field(_("Actors"), listing(actors))
+    card.field(_("Topics"), listing(f["topic_names"]))
     _value(card, f)
     for stance, heading in STANCES:
         cites = [c for c in f["citations"] if c["stance"] == stance]
@@ -89,7 +89,7 @@ def _entity(card: Card, e: dict) -> None:
     codes = " · ".join(x for x in (e.get("iso2"), e.get("iso3")) if x)
     card.add(" · ".join(x for x in (e["id"], _(e["kind"]), codes) if x), "dim")
     card.add()
-    card.field(_("Also"), ", ".join(e["aliases"]))
+    card.field(_("Also"), listing(e["aliases"]))
     card.field(_("Part of"), e.get("country_name") if e.get("country") else None)
     card.field(_("Note"), e.get("note"))
     card.add()

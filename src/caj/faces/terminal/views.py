@@ -7,7 +7,7 @@ import sys
 
 from caj.core import display, vocab
 from caj.core.display import SCALE_FACTOR
-from caj.core.i18n import N_, _
+from caj.core.i18n import N_, _, listing
 from caj.faces.formats import Col, View
 from caj.faces.terminal import render
 from caj.reading import queries
@@ -32,7 +32,7 @@ def source_ids(value, row: dict) -> str:
 
 
 def joined(value, row: dict) -> str:
-    return ", ".join(value or [])
+    return listing(value or [])
 
 
 def year_of(row: dict) -> str:
@@ -120,7 +120,7 @@ def projects_view(country: str | None = None, names: Names | None = None) -> Vie
     def project_cell(_value, row: dict) -> str:
         """The project's name, then (dimmed) who is in it and its id."""
         who = dict.fromkeys(row["japanese_partners"] + row["local_partners"] + row["funders"])
-        with_ = [_("with {names}").format(names=", ".join(names.get(w, w) for w in who))] if who else []
+        with_ = [_("with {names}").format(names=listing(names.get(w, w) for w in who))] if who else []
         return "\n".join([row["project_name"], *with_, row["id"]])
 
     heading = (lambda row: names.get(country, country)) if country else (

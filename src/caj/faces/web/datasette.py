@@ -7,7 +7,6 @@ layer, exactly as the commands do. Datasette is imported only by `serve` itself.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import socket
@@ -131,17 +130,11 @@ def app(db_path: str | Path):
 
     if not pm.is_registered(plugin):
         pm.register(plugin, name="caj")
-    class Caj(Datasette):
-        """Datasette over a database and metadata that never change while served: each table's
-        `allow` blocks are worked out once, not by deep-copying the whole metadata on every check
-        (the database page checks every table on every request)."""
+    from caj.faces.web.datasette_internals import permissions_cached
 
-        @functools.lru_cache(maxsize=4096)  # noqa: B019 (one instance per server, never freed early)
-        def _table_permission_allows(self, database, table):
-            return super()._table_permission_allows(database, table)
-
-    return Caj(immutables=[str(db_path)], metadata=metadata(db_path), settings=SETTINGS,
-               inspect_data=inspect(db_path))
+    # the database and its metadata never change while served
+    return permissions_cached(Datasette)(immutables=[str(db_path)], metadata=metadata(db_path),
+                                         settings=SETTINGS, inspect_data=inspect(db_path))
 
 
 def inspect(db_path: str | Path) -> dict:

@@ -51,7 +51,7 @@ def startup(datasette):
     """caj's templates first (its own pages, and the few of Datasette's it mends), then Datasette's."""
     from jinja2 import ChoiceLoader, FileSystemLoader
 
-    from caj.faces.web.mended import MendedLoader
+    from caj.faces.web.datasette_internals import MendedLoader, quiet_client_errors
 
     env = datasette.jinja_env
     env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), MendedLoader(env.loader)])
@@ -520,18 +520,3 @@ def _items(value: str) -> str | None:
         return None
     shown = [i.get("source", "") if isinstance(i, dict) else str(i) for i in items]
     return ", ".join(dict.fromkeys(shown)) or " "
-
-
-
-# --- a bad URL is as cheap to refuse as a good one to serve ------------------------------------
-
-
-def quiet_client_errors() -> None:
-    """Datasette 0.65's default exception handler prints every exception, a 404 included, as a
-    Rich traceback with its locals whenever Rich is importable, and caj depends on Rich: half a
-    second of CPU for each bad URL, a way to load the server. Datasette awaits every plugin's
-    handler, so a hook of caj's cannot stand in for it; the handler is told Rich is absent
-    instead, and it still logs a server error (500) with the plain traceback."""
-    import datasette.handle_exception as default_handler
-
-    default_handler.rich = None
