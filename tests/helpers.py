@@ -14,15 +14,19 @@ class Result:
     err: str
 
 
-def invoke(*args: str) -> Result:
-    from caj import cli
+def invoke(*args: str, typer_only: bool = False) -> Result:
+    """As the console script runs: a lookup asked plainly without Typer, the rest with it;
+    `typer_only` sends everything through Typer's command line."""
+    from caj import cli, entry
 
     out, err = io.StringIO(), io.StringIO()
     saved = sys.argv, sys.stdout, sys.stderr
     sys.argv, sys.stdout, sys.stderr = ["caj", *args], out, err
     try:
-        cli.main()
-        code = 0
+        code = None if typer_only else entry.quick()
+        if code is None:
+            cli.main()
+            code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:

@@ -26,6 +26,11 @@ def main() -> None:
     from caj.core import i18n
 
     i18n.speak_from(sys.argv[1:])  # before the commands are made: their help is in the language
+    from caj import entry
+
+    code = entry.quick()  # a lookup asked plainly needs no Typer
+    if code is not None:
+        sys.exit(code)
     from caj import cli
 
     cli.main()

@@ -2,7 +2,6 @@
 Every failure is a core.errors.CajError (or one of Click's usage errors), turned into one line and
 an exit code in `main`: 0 success (an empty result too), 1 runtime failure, 2 bad usage."""
 
-import copy
 import inspect
 import os
 import sys
@@ -12,13 +11,10 @@ from typing import Annotated, Optional
 import typer
 
 from caj import __version__
-from caj.core import display, i18n, vocab
-from caj.core.errors import UsageError, shown
+from caj.core.errors import UsageError
 from caj.core.i18n import N_, _
-from caj.faces import formats, pictures
-from caj.faces.terminal import render, typer_words, views
-from caj.reading import lang as speech
-from caj.reading import queries, questions
+from caj.faces.terminal import commands, render, typer_words
+from caj.reading import questions
 from caj.reading.db import connect, locate
 
 typer_words.speak()
@@ -32,21 +28,20 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
-FORMATS = render.FORMATS
+# --- the face's own options, defined once (caj.faces.terminal.commands.FACE) ----------------
 
-# --- the face's own options, defined once ----------------------------------------------------
 
-FormatOpt = Annotated[Optional[str], typer.Option(
-    "--format", "-f", metavar="FORMAT",
-    help=_("table, csv, tsv, json, jsonl or markdown. Default: a table on a terminal, CSV when piped."))]
-DbOpt = Annotated[Optional[Path], typer.Option(
-    "--db", metavar="PATH", help=_("Database to read (default: $CAJ_DB, else the one shipped with caj)."),
-    show_default=False)]
-PlotOpt = Annotated[Optional[Path], typer.Option(
-    "--plot", metavar="FILE", help=_("Draw the rows to FILE.svg, .png or .pdf instead (needs caj[plot])."))]
-ChartOpt = Annotated[bool, typer.Option(
-    "--chart", help=_("Draw the amounts as bars on the terminal, in one currency "
-                      "(US$ unless --currency says otherwise)."))]
+def _face_option(face: commands.Face):
+    """One of the terminal's own options as Typer declares it."""
+    if face.kind == "flag":
+        return Annotated[bool, typer.Option(*face.flags, help=_(face.help))]
+    kind = Path if face.kind == "path" else str
+    return Annotated[Optional[kind], typer.Option(*face.flags, metavar=face.metavar, help=_(face.help),
+                                                  show_default=False)]
+
+
+FACE_OPTIONS = {k: (_face_option(face), face.default) for k, face in commands.FACE.items()}
+DbOpt = FACE_OPTIONS["db"][0]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=_("No progress bar and no summary line."))]
 OutOpt = Annotated[Optional[Path], typer.Option(
     "--out", "-o", metavar="FILE", help=_("Write to FILE (atomically; - for stdout) instead of stdout."))]
@@ -61,7 +56,6 @@ def _version(value: bool) -> None:
 LANG_HELP = _("Language of the words: en, ru or ja (default: $CAJ_LANG, else the locale, else "
               "English). Keys, ids, dates and amounts of CSV and JSON stay as they are.")
 EXAMPLES = N_("Examples:")  # how a command's help introduces its examples (the overview reads it)
-ASKED = {"lang": None}  # what --lang said, for the command that runs after it
 
 
 @app.callback()
@@ -75,20 +69,7 @@ def _root(
     The lookups draw a table on a terminal and write CSV when piped; their --format
     csv|tsv|json|jsonl|markdown always wins.
     """
-    ASKED["lang"] = lang
-
-
-def _lang(conn) -> str:
-    """--lang, else CAJ_LANG (each checked: a typo is an error), else the locale (English
-    where caj has not its language); the words from then on are in it."""
-    if ASKED["lang"] is not None:
-        lang = speech.choose(conn, ASKED["lang"])
-    elif os.environ.get("CAJ_LANG", "").strip():
-        lang = speech.choose(conn, os.environ["CAJ_LANG"])
-    else:
-        lang = speech.spoken(conn, speech.from_environment())
-    i18n.use(lang, speech.numbers(conn, lang))
-    return lang
+    commands.ASKED["lang"] = lang
 
 
 # --- the lookups, made from the question registry --------------------------------------------
@@ -107,15 +88,11 @@ def _typed(p: questions.Param):
         *p.flags, metavar=p.metavar, help=help, min=lo, max=hi, show_default=shown_default)]
 
 
-FACE_OPTIONS = {"fmt": (FormatOpt, None), "db": (DbOpt, None), "plot": (PlotOpt, None),
-                "chart": (ChartOpt, False)}
-
-
 def lookup(name: str, *face: str):
     """Register the command of question `name`: its parameters from the registry, then the
     face's own options (`face`: fmt, db, plot, chart); the decorated function presents the answer."""
     q = questions.QUESTIONS[name]
-    params = [*q.on("cli"), *(q.picture or ())]
+    params = commands.params(name)
 
     def register(present):
         def command(**given):
@@ -137,161 +114,8 @@ def lookup(name: str, *face: str):
     return register
 
 
-def _shape(fmt: str | None) -> str:
-    if fmt is not None:
-        return queries.choose("format", fmt, FORMATS)
-    return "table" if sys.stdout.isatty() else "csv"
-
-
-def _out(rows, shape: str, view, empty: str, lang: str = "en") -> None:
-    """Write the records in `shape`; an empty result is said on stderr, with what exists. In
-    another language each record says which, in a column of its own at the end."""
-    if lang != speech.ENGLISH and view.fields:
-        view = copy.copy(view)
-        view.fields = (*view.fields, "lang", "untranslated")
-    n = render.emit(rows, shape, view)
-    if n == 0:
-        _say(f"caj: {empty}")
-
-
-def _names(conn, shape: str, lang: str = "en") -> dict:
-    """Names by id, for what people read (tables, Markdown); machine formats keep ids."""
-    return speech.labels(conn, lang, queries.labels(conn)) if shape in ("table", "markdown") else {}
-
-
-def _say(line: str) -> None:
-    """A line on stderr, wrapped to the terminal when it is one."""
-    render.say(line, sys.stderr)
-
-
-def _no_plot_options(plot, fmt, by=None) -> None:
-    """An option that has no effect in context is a usage error, never silently ignored."""
-    if plot is None and by is not None:
-        raise UsageError("--by draws lanes in a picture; give --plot FILE too, or drop --by")
-    if plot is not None and fmt is not None:
-        raise UsageError("--plot draws a picture, --format writes records; give one of them")
-
-
-def _plot(kind: str, conn, rows: list[dict], path: Path, **options) -> None:
-    """Draw rows with matplotlib, imported only now; one line on stderr says where it went."""
-    from caj.faces import pictures
-
-    pictures.check_path(path)
-    if not rows:  # an empty result is not a failure; it is said, and no file is written
-        _say(f"caj: no rows match; nothing drawn, {path} not written")
-        return
-    try:
-        from caj.faces import plot as plotting
-
-        plotting.require()
-    except ImportError:
-        raise UsageError("--plot needs matplotlib: pip install 'caj[plot]'") from None
-    getattr(plotting, kind)(conn, rows, path, **options)
-    _say(f"wrote {path}: {len(rows)} rows")
-
-
-@lookup("timeline", "fmt", "db", "plot")
-def timeline(q, given: dict, fmt=None, db=None, plot=None) -> None:
-    by = given.pop("by", None)
-    _no_plot_options(plot, fmt, by)
-    shape = _shape(fmt)
-    conn = connect(db)
-    lang = _lang(conn)
-    rows = q.answer(conn, lang, **given)
-    if plot is not None:
-        selection = pictures.selection(q, given)
-        lane = queries.choose("lane", by or "country", vocab.values("lane"))
-        return _plot("timeline", conn, list(rows), plot, by=lane, selection=selection)
-    empty = (_("no facts match; `caj timeline` alone lists them all") if given.get("with_undated") else
-             _("no facts match; --with-undated adds statements the documents do not date; `caj timeline` "
-               "alone lists them all"))
-    _out(rows, shape, views.timeline_view(_names(conn, shape, lang)), empty, lang)
-
-
-@lookup("oda", "chart", "fmt", "db", "plot")
-def oda(q, given: dict, chart=False, fmt=None, db=None, plot=None) -> None:
-    _no_plot_options(plot, fmt)
-    shape = _shape(fmt)
-    if chart and (fmt is not None and shape != "table" or plot is not None):
-        raise UsageError("--chart draws bars on a terminal; drop it for --format or --plot")
-    conn = connect(db)
-    currency = given.get("currency")
-    # a chart or a picture is in one currency: dollars unless another is asked for
-    one = currency or ("USD" if chart or plot is not None else None)
-    lang = _lang(conn)
-    rows = q.answer(conn, lang, **{**given, "currency": one})
-    if plot is not None:
-        return _plot("oda", conn, rows, plot, currency=rows[0]["converted_currency"] if rows else one,
-                     selection=pictures.selection(q, given))
-    names = _names(conn, "table" if chart else shape, lang)
-    if chart and shape != "table":  # piped with no --format: said, never silently dropped
-        _say("caj: --chart draws on a terminal and stdout is not one, so the rows follow as CSV; "
-             "--format table draws the bars anyway")
-    if chart and rows and shape == "table":
-        return render.draw_bars(views.oda_bars(rows, names), views.caveat_notes(rows, names), sys.stdout)
-    shown_in = rows[0]["converted_currency"] if rows and currency else None
-    _out(rows, shape, views.oda_view(rows, shown_in, names),
-         _("no ODA figures match; `caj oda` alone lists all of them"), lang)
-
-
-@lookup("projects", "fmt", "db")
-def projects(q, given: dict, fmt=None, db=None) -> None:
-    shape = _shape(fmt)
-    conn = connect(db)
-    lang = _lang(conn)
-    rows = q.answer(conn, lang, **given)
-    heading = queries.named(conn, "country", given.get("country"))
-    _out(rows, shape, views.projects_view(heading, _names(conn, shape, lang)),
-         _("no projects match; `caj projects` alone lists all of them"), lang)
-
-
-@lookup("show", "fmt", "db")
-def show(q, given: dict, fmt=None, db=None) -> None:
-    shape = _shape(fmt)
-    conn = connect(db)
-    views.emit_record(q.answer(conn, _lang(conn), **given), shape)
-
-
-@lookup("search", "fmt", "db")
-def search(q, given: dict, fmt=None, db=None) -> None:
-    shape = _shape(fmt)
-    conn = connect(db)
-    lang = _lang(conn)
-    hits = queries.search(conn, **given, marked=shape == "table", lang=lang)
-    text = given["text"]
-    if hits.how and hits:
-        _say("caj: " + _("no word matches {text}; showing names spelled like it").format(text=shown(text)))
-    _out(hits, shape, views.search_view(), display.no_hits(shown(text)),
-         lang)
-    if hits.total > len(hits):
-        _say("caj: " + _("showing {n} of {total}; --limit {total} shows them all").format(
-            n=len(hits), total=hits.total))
-
-
-def _listed(name: str, view, empty: str):
-    """A list question with no face of its own: its records in its view (made when asked, in
-    the reader's language)."""
-    @lookup(name, "fmt", "db")
-    def listed(q, given: dict, fmt=None, db=None) -> None:
-        shape = _shape(fmt)
-        conn = connect(db)
-        lang = _lang(conn)
-        _out(q.answer(conn, lang, **given), shape, view(), _(empty), lang)
-
-
-_listed("sources", views.sources_view, N_("no sources"))
-_listed("countries", views.entities_view, N_("no countries"))
-_listed("actors", views.entities_view, N_("no actors"))
-_listed("topics", views.topics_view, N_("no topics"))
-_listed("conflicts", views.conflicts_view, N_("no conflicts recorded"))
-
-
-@lookup("cite", "db")
-def cite(q, given: dict, db=None) -> None:
-    from caj.faces import cite as citing
-
-    style = queries.choose("style", given.pop("style"), vocab.values("cite_style"))
-    formats.utf8(sys.stdout).write(citing.render(q.answer(connect(db), **given), style))
+for _name, (_presenter, _face) in commands.PRESENT.items():
+    lookup(_name, *_face)(_presenter)
 
 
 # --- building --------------------------------------------------------------------------------
@@ -311,7 +135,7 @@ def validate(data: DataOpt = None) -> None:
     problems, summary = building.validate(data)
     for line in problems:
         typer.echo(line)
-    _say(summary)
+    commands.say(summary)
     if problems:
         raise typer.Exit(1)
 
@@ -335,7 +159,7 @@ def build(
     with Progress("building", quiet) as progress:
         summary = building.build_db(data, target, progress=progress)
     if not quiet and str(target) != "-":  # as for an export: stdout carries the database alone
-        _say(summary)
+        commands.say(summary)
 
 
 # --- exports ---------------------------------------------------------------------------------
@@ -364,7 +188,7 @@ def _export(what: str, write, target, quiet: bool) -> None:
     with Progress(f"exporting {what}", quiet) as progress:
         done = write(progress)
     if target is not None and str(target) != "-" and not quiet:
-        _say(f"wrote {target}: {done}")
+        commands.say(f"wrote {target}: {done}")
 
 
 @export_app.command("timelinejs")
@@ -380,7 +204,7 @@ def export_timelinejs(
     from caj.faces import export
 
     conn = connect(db)
-    _lang(conn)
+    commands.lang_of(conn)
 
     def write(progress) -> str:
         return f"{export.write_timelinejs(conn, out, progress, with_undated)} events"
@@ -401,7 +225,7 @@ def export_datapackage(
     from caj.faces import export
 
     conn = connect(db)
-    _lang(conn)
+    commands.lang_of(conn)
 
     def write(progress) -> str:
         return f"{len(export.datapackage(conn, folder, progress)['resources'])} tables"
@@ -418,7 +242,7 @@ def export_csl_json(out: OutOpt = None, quiet: QuietOpt = False, db: DbOpt = Non
     from caj.faces import export
 
     conn = connect(db)
-    _lang(conn)
+    commands.lang_of(conn)
     _export("csl-json", lambda progress: export.write_csl_json(conn, out) or "every source", out, quiet)
 
 

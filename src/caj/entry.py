@@ -18,6 +18,23 @@ from caj.core.i18n import _
 
 def run(app, overview) -> int:
     """Run `app` on sys.argv; return the exit code. Never a traceback, unless CAJ_DEBUG is set."""
+    return _guarded(lambda: _typer(app, overview))
+
+
+def quick() -> int | None:
+    """A lookup asked plainly (caj.faces.terminal.commands.parsed) answered without importing
+    Typer, which is most of a lookup's start; None when the command line must read it."""
+    from caj.faces.terminal import commands
+
+    asked = commands.parsed(sys.argv[1:])
+    if asked is None:
+        return None
+    return _guarded(lambda: _flushed(commands.present(*asked) or 0))
+
+
+def _guarded(body) -> int:
+    """The streams steadied, the language chosen, the arguments checked, then `body`; every
+    failure one line and an exit code."""
     _steady_stderr()
     i18n.speak_from(sys.argv[1:])  # each run starts in the language asked for (English else)
     _steady_stdout()
@@ -26,23 +43,27 @@ def run(app, overview) -> int:
         # that safefile removes its temporary files and the line below is said
     try:
         _check_arguments(sys.argv[1:])
-        # bare `caj` (a language given or not): every command, one example each
-        if command_name(sys.argv) is None and not {"-h", "--help", "--version"} & set(sys.argv[1:]):
-            sys.stdout.write(overview())
-            return _flushed(0)
-        stdout = sys.stdout
-        with _only_the_command_asked_for(app, sys.argv):
-            try:
-                code = app(standalone_mode=False)
-            except SystemExit as exc:
-                # Typer turns a broken pipe into exit 1 after swapping stdout for a wrapper that
-                # keeps the final flush quiet; the reader leaving early (`| head`) is no failure
-                return _quiet_pipe() if sys.stdout is not stdout else _exit_code(exc)
-        if code == INTERRUPTED:  # Typer's answer to a KeyboardInterrupt in the command
-            return _fail(_("interrupted"), INTERRUPTED)
-        return _flushed(code if isinstance(code, int) else 0)
+        return body()
     except BaseException as exc:  # noqa: BLE001 (every failure ends as one line, here)
         return _failure(exc)
+
+
+def _typer(app, overview) -> int:
+    # bare `caj` (a language given or not): every command, one example each
+    if command_name(sys.argv) is None and not {"-h", "--help", "--version"} & set(sys.argv[1:]):
+        sys.stdout.write(overview())
+        return _flushed(0)
+    stdout = sys.stdout
+    with _only_the_command_asked_for(app, sys.argv):
+        try:
+            code = app(standalone_mode=False)
+        except SystemExit as exc:
+            # Typer turns a broken pipe into exit 1 after swapping stdout for a wrapper that
+            # keeps the final flush quiet; the reader leaving early (`| head`) is no failure
+            return _quiet_pipe() if sys.stdout is not stdout else _exit_code(exc)
+    if code == INTERRUPTED:  # Typer's answer to a KeyboardInterrupt in the command
+        return _fail(_("interrupted"), INTERRUPTED)
+    return _flushed(code if isinstance(code, int) else 0)
 
 
 CLOSED = "standard output is closed; nothing written"
