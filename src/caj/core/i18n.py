@@ -24,9 +24,15 @@ _SPEAKING: contextvars.ContextVar[tuple] = contextvars.ContextVar(
 
 
 def catalog(lang: str) -> gettext.NullTranslations:
-    """The compiled catalog of `lang` (English, or a language with none: the words as written)."""
+    """The compiled catalog of `lang` (English, or a language with none: the words as written).
+    Opened by its path: `lang` is a code already, and gettext's search through the locale's
+    variants costs a lookup a millisecond or two."""
     if lang not in _CATALOGS:
-        _CATALOGS[lang] = gettext.translation(DOMAIN, LOCALE, [lang], fallback=True)
+        try:
+            with open(LOCALE / lang / "LC_MESSAGES" / f"{DOMAIN}.mo", "rb") as compiled:
+                _CATALOGS[lang] = gettext.GNUTranslations(compiled)
+        except (OSError, ValueError):  # no catalog (English), or a name no file can have
+            _CATALOGS[lang] = gettext.NullTranslations()
     return _CATALOGS[lang]
 
 

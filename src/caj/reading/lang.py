@@ -63,12 +63,28 @@ def spoken(conn: sqlite3.Connection, value: str | None) -> str:
 class Words:
     """The translations of one language for a set of records, fetched in one query."""
 
-    def __init__(self, conn: sqlite3.Connection, lang: str, tables: Iterable[str]) -> None:
+    def __init__(self, conn: sqlite3.Connection, lang: str, tables: Iterable[str],
+                 refs: dict[str, set[str]] | None = None) -> None:
+        """The words of `tables`, or, given `refs` (table -> ids), of just those records."""
         self.lang = lang
-        marks = ",".join("?" * len(tuple(tables)))
-        self.text = {(t, r, f): x for t, r, f, x in conn.execute(
-            f"SELECT tbl, ref, field, text FROM translations WHERE lang = ? AND tbl IN ({marks})",
-            (lang, *tables))}
+        self.text: dict[tuple[str, str, str], str] = {}
+        if refs is not None:
+            for table, ids in refs.items():
+                if len(ids) > self.FEW:  # a long answer: the whole table, in one pass of its index
+                    self._fetch(conn, "tbl = ?", (table,))
+                else:
+                    marks = ",".join("?" * len(ids))
+                    self._fetch(conn, f"tbl = ? AND ref IN ({marks})", (table, *ids))
+            return
+        tables = tuple(tables)
+        self._fetch(conn, "tbl IN ({})".format(",".join("?" * len(tables))), tables)
+
+    FEW = 200  # ids asked for by name (well below SQLite's limit of bound values)
+
+    def _fetch(self, conn: sqlite3.Connection, where: str, values: tuple) -> None:
+        self.text.update(((t, r, f), x) for t, r, f, x in conn.execute(
+            f"SELECT tbl, ref, field, text FROM translations WHERE lang = ? AND {where}",
+            (self.lang, *values)))
 
     def get(self, table: str, ref: str, field: str, english):
         return self.text.get((table, ref, field), english)
@@ -96,23 +112,30 @@ def localize(conn: sqlite3.Connection, shape: str, found, lang: str):
     """The answer of one question (records, or `show`'s one card) in `lang`."""
     if lang == ENGLISH:
         return found
-    words = Words(conn, lang, ("facts", "citations", "sources", "entities", "topics"))
-    if shape == "show":
-        return _card(words, found)
     if shape == "cite":
         return found
+    if shape == "show":
+        return _card(Words(conn, lang, ("facts", "citations", "sources", "entities", "topics")), found)
     records = [dict(r) for r in found]
-    for r in records:
+    tables = [_table_of(shape, r) for r in records]
+    refs: dict[str, set[str]] = {}
+    for r, (table, _fields) in zip(records, tables, strict=True):
+        refs.setdefault(table, set()).add(r["id"])
+    words = Words(conn, lang, (), refs)  # the words of these records only
+    for r, (table, fields) in zip(records, tables, strict=True):
         missing: list[str] = []
-        if shape in TABLE_OF:
-            table, fields = TABLE_OF[shape]
-            words.put(r, table, r["id"], fields, missing)
-        elif r.get("record") == "entity":
-            words.put(r, "entities", r["id"], {"title": "name"}, missing)
-        else:
-            words.put(r, "facts", r["id"], FACT_WORDS, missing)
+        words.put(r, table, r["id"], fields, missing)
         _finish(r, lang, missing)
     return _like(found, records)
+
+
+def _table_of(shape: str, record: dict) -> tuple[str, dict[str, str]]:
+    """Where a record's words are (table), and which (record key -> field)."""
+    if shape in TABLE_OF:
+        return TABLE_OF[shape]
+    if record.get("record") == "entity":
+        return "entities", {"title": "name"}
+    return "facts", FACT_WORDS
 
 
 def _finish(record: dict, lang: str, missing: list[str]) -> None:
