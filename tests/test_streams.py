@@ -86,8 +86,9 @@ def test_ctrl_c_while_typer_is_imported_is_130_and_no_traceback():
     script = caj_exe()[0]
     if not script.endswith("caj"):
         pytest.skip("needs the caj console script")
-    proc = subprocess.Popen([sys.executable, "-X", "importtime", script, "timeline", "-h"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env(CAJ_DB=os.environ["CAJ_DB"]))
+    proc = subprocess.Popen([sys.executable, "-X", "importtime", script, "timeline", "-h"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env(CAJ_DB=os.environ["CAJ_DB"]))
     said = []
     for line in proc.stderr:
         said.append(line)

@@ -86,7 +86,11 @@ def shown(value: object) -> str:
     """A value the user typed, quoted for an error line: bytes that are not text shown as \\xNN,
     and cut in the middle to SHOWN_MAX characters, so an error stays one short line whatever was typed."""
     text = str(value)
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    try:  # noqa: SIM105 (this module imports nothing, contextlib included: see caj.__main__)
+        # the bytes of an argument that is not UTF-8, as the shell passed them
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate no shell passes (a caller in this process): escaped below
+        pass
     text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     if len(text) > SHOWN_MAX:  # both ends stay: a long path keeps its file name
         half = (SHOWN_MAX - 1) // 2
