@@ -132,6 +132,17 @@ def test_errors_carry_the_message_and_the_suggestion():
         caj.timeline(contry="kz")  # a misspelt keyword is Python's own error
 
 
+@pytest.mark.parametrize("name, call", [
+    ("text", lambda v: caj.search(v)), ("id", lambda v: caj.show(v)), ("id", lambda v: caj.cite(v)),
+    ("from", lambda v: caj.timeline(date_from=v)), ("country", lambda v: caj.projects(country=v)),
+])
+def test_text_no_database_can_hold_is_a_usage_error_named_by_its_parameter(name, call):
+    # a lone surrogate: a Python caller or a JSON string can pass one, a shell cannot
+    with pytest.raises(caj.UsageError) as info:
+        call("x\ud800")
+    assert info.value.message == f"argument {name} is not valid UTF-8: 'x\\ud800'"
+
+
 def test_db_names_another_database(tmp_path, db_path):
     copy = tmp_path / "copy.db"
     copy.write_bytes(db_path.read_bytes())

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from caj.core import vocab
+from caj.core.errors import UsageError, shown
+from caj.core.i18n import _
 from caj.reading import queries
 from caj.reading.lang import localize
 
@@ -95,9 +97,23 @@ class Question:
 
     def answer(self, conn, lang: str = "en", **given) -> Any:
         """Ask the query function, with parameters by name or by keyword; the answer in `lang`."""
+        names = {p.keyword: p.name for p in self.params}
+        _text_only({names.get(k, k): v for k, v in given.items()})
         if self.name == "search":  # it looks in the language's own index, and answers in it
             return self.ask(conn, **self.arguments(given), lang=lang)
         return localize(conn, self.shape, self.ask(conn, **self.arguments(given)), lang)
+
+
+def _text_only(given: dict[str, Any]) -> None:
+    """A value no database can hold (a lone surrogate: a Python caller's or a JSON string's, never
+    a shell's) is a usage error, as a command line says it of an argument that is not UTF-8."""
+    for name, value in given.items():
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                said = _("argument {n} is not valid UTF-8: {value}").format(n=name, value=shown(value))
+                raise UsageError(said) from None
 
 
 # --- the parameters, each explained once ------------------------------------------------------
