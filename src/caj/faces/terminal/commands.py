@@ -93,7 +93,9 @@ def parsed(args: list[str]) -> Asked | None:
             positional.append(token)
             continue
         flag, eq, value = token.partition("=")
-        key, spec = known.pop(flag if not eq or flag.startswith("--") else token, (None, None))
+        if eq and not flag.startswith("--"):
+            return None  # -y=2016: Typer reads that
+        key, spec = known.pop(flag, (None, None))
         if spec is None or (spec.kind == "flag" and eq) or (spec.kind != "flag" and not (eq or rest)):
             return None  # unknown, repeated, or a value missing or misplaced
         for other in [f for f, (k, _s) in known.items() if k == key]:
@@ -195,8 +197,6 @@ def _no_plot_options(plot, fmt, by=None) -> None:
 
 def _plot(kind: str, conn, rows: list[dict], path: Path, **options) -> None:
     """Draw rows with matplotlib, imported only now; one line on stderr says where it went."""
-    from caj.faces import pictures
-
     pictures.check_path(path)
     if not rows:  # an empty result is not a failure; it is said, and no file is written
         say(f"caj: no rows match; nothing drawn, {path} not written")
@@ -247,7 +247,7 @@ def oda(q, given: dict, chart=False, fmt=None, db=None, plot=None) -> None:
     names = _names(conn, "table" if chart else shape, lang)
     if chart and shape != "table":  # piped with no --format: said, never silently dropped
         say("caj: --chart draws on a terminal and stdout is not one, so the rows follow as CSV; "
-             "--format table draws the bars anyway")
+            "--format table draws the bars anyway")
     if chart and rows and shape == "table":
         return render.draw_bars(views.oda_bars(rows, names), views.caveat_notes(rows, names), sys.stdout)
     shown_in = rows[0]["converted_currency"] if rows and currency else None
